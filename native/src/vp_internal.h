@@ -1,0 +1,43 @@
+/* Internal declarations of libvaluepix. Not installed; names are vp__ (internal) or static. */
+#ifndef VP_INTERNAL_H
+#define VP_INTERNAL_H
+
+#include "valuepix.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Kernels chosen at context creation. Every SIMD kernel has the scalar one as its reference and must
+ * give bit-identical results (same operations in the same order, no FMA contraction). */
+typedef struct vp__kernels {
+    /* acc[i] = (first ? 0 : acc[i]) + w * row[i], i < n   (first: acc[i] = w * row[i]) */
+    void (*vacc_u8)(float *acc, const uint8_t *row, float w, size_t n, int first);
+    /* Horizontal taps on an accumulated row with 3 or 4 interleaved channels (cin), producing the
+     * first three channels of n outputs into out[3*k + c]. acc must have one float of readable
+     * padding past its end. idx[k]: first channel index (start*cin) of output k; cnt[k]: taps;
+     * w: weights, maxtaps per output. */
+    void (*hpass3)(const float *acc, int cin, const int32_t *idx, const int32_t *cnt, const float *w,
+                   int maxtaps, int n, float *out);
+    int level; /* vp_simd */
+} vp__kernels;
+
+void vp__kernels_scalar(vp__kernels *k);
+int vp__kernels_x86(vp__kernels *k, int max_level); /* returns level set (0 if none) */
+
+struct vp_ctx {
+    int64_t max_pixels;
+    int simd_cap;
+    vp__kernels kern;
+    void *scratch;
+    size_t scratch_size;
+    char err[256];
+};
+
+vp_status vp__fail(vp_ctx *ctx, vp_status st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+void vp__select_kernels(vp_ctx *ctx);
+
+#endif
