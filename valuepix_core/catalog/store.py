@@ -1,0 +1,318 @@
+"""SQLite persistence for the catalog: schema, migrations, connections, transactions.
+
+* The schema version lives in ``PRAGMA user_version``; :data:`MIGRATIONS` is the ordered list of
+  functions that bring a database from version ``i`` to ``i + 1``.  A database written by a newer
+  valuepix_core (``user_version > SCHEMA_VERSION``) is refused with :class:`CatalogCorruptError`
+  rather than misread.
+* File databases use WAL journaling and one connection per thread, so readers never block on a
+  writer; ``":memory:"`` uses one shared connection behind a lock.
+* ``PRAGMA secure_delete=ON`` makes SQLite overwrite deleted rows with zeros, so a removed item's
+  embedding bytes do not linger in free pages; :meth:`Store.checkpoint` folds the WAL back into
+  the main file and truncates it.
+* Every SQLite "this is not a database / malformed" error surfaces as :class:`CatalogCorruptError`.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterator
+
+from ..errors import CatalogCorruptError, CatalogError
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _script(con: sqlite3.Connection, sql: str) -> None:
+    """Run ``;``-separated DDL inside the caller's transaction (``executescript`` would commit)."""
+    for stmt in sql.split(";"):
+        if stmt.strip():
+            con.execute(stmt)
+
+
+def _m1_initial(con: sqlite3.Connection) -> None:
+    _script(con,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE items (
+            item_id    TEXT PRIMARY KEY,
+            name       TEXT NOT NULL,
+            category   TEXT,
+            attributes TEXT NOT NULL DEFAULT '{}',
+            value_low  REAL,
+            value_high REAL,
+            currency   TEXT NOT NULL DEFAULT 'USD',
+            updated    TEXT NOT NULL
+        );
+        CREATE INDEX items_category ON items(category);
+        CREATE TABLE embeddings (
+            emb_id   INTEGER PRIMARY KEY,
+            item_id  TEXT NOT NULL REFERENCES items(item_id) ON DELETE CASCADE,
+            model_id TEXT NOT NULL,
+            encoding TEXT NOT NULL,
+            scale    REAL NOT NULL,
+            vector   BLOB NOT NULL,
+            created  TEXT NOT NULL
+        );
+        CREATE INDEX embeddings_item ON embeddings(item_id);
+        """
+    )
+
+
+def _m2_sources(con: sqlite3.Connection) -> None:
+    """v2: where an item's data came from (import file, user...) and each reference photo's origin
+    (a path the user gave; used only by an export that asks for photos)."""
+    _script(con,
+        """
+        ALTER TABLE items ADD COLUMN source TEXT;
+        ALTER TABLE embeddings ADD COLUMN image_ref TEXT;
+        CREATE INDEX embeddings_model ON embeddings(model_id);
+        """
+    )
+
+
+#: migrations[i] upgrades a database at user_version i to i + 1.  Append only.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_initial, _m2_sources]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+ITEM_COLUMNS = ("item_id", "name", "category", "attributes", "value_low", "value_high",
+                "currency", "source", "updated")
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _corrupt(path: str, exc: BaseException) -> CatalogCorruptError:
+    return CatalogCorruptError(f"catalog database {path!r} is unreadable: {exc}")
+
+
+def _check_file(path: str) -> None:
+    """Cheap structural checks before SQLite opens the file: magic header and truncation."""
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return  # does not exist yet -> will be created
+    if size == 0:
+        return
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        raise CatalogCorruptError(f"{path!r} is not a valuepix catalog (not an SQLite database)")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = int.from_bytes(header[28:32], "big")
+    wal = path + "-wal"
+    if page_count and page_size * page_count > size and not (os.path.exists(wal) and os.path.getsize(wal)):
+        raise CatalogCorruptError(
+            f"catalog database {path!r} is truncated ({size} bytes, header says {page_size * page_count})")
+
+
+class Store:
+    """Owns the SQLite file.  All SQL of the catalog lives here."""
+
+    def __init__(self, path: str | os.PathLike, *, readonly: bool = False):
+        self.path = os.fspath(path)
+        self.memory = self.path == ":memory:" or self.path.startswith("file::memory:")
+        self.readonly = readonly
+        self._local = threading.local()
+        self._conns: list[sqlite3.Connection] = []
+        self._conns_lock = threading.Lock()
+        self._mem_lock = threading.RLock()
+        self._closed = False
+        if not self.memory:
+            _check_file(self.path)
+        try:
+            con = self._connect()
+            self._migrate(con)
+            # fail now, not at first use, on a damaged file
+            con.execute("SELECT count(*) FROM items").fetchone()
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise _corrupt(self.path, exc) from exc
+        except BaseException:
+            self.close()
+            raise
+
+    # --- connections -----------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        if self._closed:
+            raise CatalogError("catalog is closed")
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            return con
+        if self.memory and self._conns:
+            return self._conns[0]
+        if self.readonly and not self.memory:
+            con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None,
+                                  check_same_thread=False, timeout=30)
+        else:
+            con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        con.execute("PRAGMA foreign_keys=ON")
+        con.execute("PRAGMA secure_delete=ON")
+        if not self.memory and not self.readonly:
+            mode = con.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":  # pragma: no cover - e.g. a network filesystem
+                con.execute("PRAGMA journal_mode=DELETE")
+            con.execute("PRAGMA synchronous=NORMAL")
+        with self._conns_lock:
+            self._conns.append(con)
+        if not self.memory:
+            self._local.con = con
+        return con
+
+    @contextlib.contextmanager
+    def _guard(self):
+        """Serialises use of the single ``:memory:`` connection; no-op for file databases."""
+        if self.memory:
+            with self._mem_lock:
+                yield
+        else:
+            yield
+
+    def execute(self, sql: str, params: tuple | list = ()) -> list[tuple]:
+        with self._guard():
+            try:
+                return self._connect().execute(sql, params).fetchall()
+            except sqlite3.OperationalError:
+                raise
+            except sqlite3.DatabaseError as exc:
+                raise _corrupt(self.path, exc) from exc
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any exception)."""
+        with self._guard():
+            con = self._connect()
+            try:
+                con.execute("BEGIN IMMEDIATE")
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise
+                raise _corrupt(self.path, exc) from exc
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            else:
+                con.execute("COMMIT")
+
+    def _migrate(self, con: sqlite3.Connection) -> None:
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise CatalogCorruptError(
+                f"catalog {self.path!r} has schema version {version}; this valuepix_core reads up to "
+                f"{SCHEMA_VERSION} (upgrade valuepix_core)")
+        if version == SCHEMA_VERSION:
+            return
+        if self.readonly:
+            raise CatalogError(f"catalog {self.path!r} needs a schema migration but is opened read-only")
+        with self._guard():
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                version = con.execute("PRAGMA user_version").fetchone()[0]  # re-read under the lock
+                for step in range(version, SCHEMA_VERSION):
+                    MIGRATIONS[step](con)
+                    con.execute(f"PRAGMA user_version={step + 1}")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        return self.execute("PRAGMA user_version")[0][0]
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the database file and truncate it (best effort while readers run)."""
+        if self.memory or self.readonly:
+            return
+        with contextlib.suppress(sqlite3.OperationalError):
+            self._connect().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        try:
+            if self._conns and not self.memory and not self.readonly:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conns[0].execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            self._closed = True
+            with self._conns_lock:
+                for con in self._conns:
+                    with contextlib.suppress(sqlite3.Error):
+                        con.close()
+                self._conns.clear()
+
+    # --- meta ------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        rows = self.execute("SELECT value FROM meta WHERE key=?", (key,))
+        return rows[0][0] if rows else None
+
+    @staticmethod
+    def set_meta(con: sqlite3.Connection, key: str, value: str) -> None:
+        con.execute("INSERT INTO meta(key, value) VALUES(?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
+
+    # --- items -----------------------------------------------------------------------------
+    @staticmethod
+    def row_to_item(row: tuple) -> dict[str, Any]:
+        d = dict(zip(ITEM_COLUMNS, row))
+        d["attributes"] = json.loads(d["attributes"] or "{}")
+        return d
+
+    def get_item(self, item_id: str) -> dict[str, Any] | None:
+        rows = self.execute(f"SELECT {', '.join(ITEM_COLUMNS)} FROM items WHERE item_id=?", (item_id,))
+        return self.row_to_item(rows[0]) if rows else None
+
+    def get_items(self, item_ids: list[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        ids = list(dict.fromkeys(item_ids))
+        for s in range(0, len(ids), 500):
+            chunk = ids[s:s + 500]
+            q = ",".join("?" * len(chunk))
+            for row in self.execute(f"SELECT {', '.join(ITEM_COLUMNS)} FROM items WHERE item_id IN ({q})", chunk):
+                out[row[0]] = self.row_to_item(row)
+        return out
+
+    def iter_items(self, category: str | None = None, batch: int = 1000) -> Iterator[dict[str, Any]]:
+        last = ""
+        while True:
+            if category is None:
+                rows = self.execute(f"SELECT {', '.join(ITEM_COLUMNS)} FROM items WHERE item_id > ? "
+                                    "ORDER BY item_id LIMIT ?", (last, batch))
+            else:
+                rows = self.execute(f"SELECT {', '.join(ITEM_COLUMNS)} FROM items WHERE item_id > ? "
+                                    "AND category = ? ORDER BY item_id LIMIT ?", (last, category, batch))
+            if not rows:
+                return
+            for row in rows:
+                yield self.row_to_item(row)
+            last = rows[-1][0]
+
+    def count(self, table: str) -> int:
+        assert table in ("items", "embeddings")
+        return self.execute(f"SELECT count(*) FROM {table}")[0][0]
+
+    # --- embeddings ------------------------------------------------------------------------
+    def iter_embeddings(self, batch: int = 20000, item_id: str | None = None) -> Iterator[list[tuple]]:
+        """Yield batches of ``(emb_id, item_id, category, model_id, encoding, scale, vector, image_ref)``."""
+        last = -1
+        cond = "" if item_id is None else " AND e.item_id = ?"
+        while True:
+            params: tuple = (last,) if item_id is None else (last, item_id)
+            rows = self.execute(
+                "SELECT e.emb_id, e.item_id, i.category, e.model_id, e.encoding, e.scale, e.vector, e.image_ref "
+                "FROM embeddings e JOIN items i ON i.item_id = e.item_id "
+                f"WHERE e.emb_id > ?{cond} ORDER BY e.emb_id LIMIT {int(batch)}", params)
+            if not rows:
+                return
+            yield rows
+            last = rows[-1][0]
+
+    def model_ids(self) -> list[str]:
+        return [r[0] for r in self.execute("SELECT DISTINCT model_id FROM embeddings")]
