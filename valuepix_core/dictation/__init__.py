@@ -10,6 +10,7 @@ Modules, each owning one thing:
   pool           pooled, pre-warmed recognizers, one lock each
   session        Dictation
   fetch          `valuepix models fetch`: known models, verified download, safe atomic unpack
+  wavfile        streaming WAV header/data reader (int16 PCM, float32)
   _vosk          cffi binding to libvosk (loaded lazily, logs silenced)
 
 Vosk itself is loaded only when a Dictation (or a model) is created.
