@@ -142,6 +142,8 @@ def decode(source, need_size=None, max_pixels: int = DEFAULT_MAX_PIXELS) -> Deco
             raise ImageTooLargeError(f"{w}x{h} = {w * h} pixels exceeds the limit of {max_pixels}")
         orientation = _orientation(img)
         fmt = img.format or "image"
+        if own and fmt == "PNG":
+            _verify_png(source)
         if own and fmt == "JPEG" and need_size is not None:
             want = need_size(w, h, orientation)
             if want is not None and img.mode in ("RGB", "L", "YCbCr", "CMYK"):
@@ -164,6 +166,33 @@ def decode(source, need_size=None, max_pixels: int = DEFAULT_MAX_PIXELS) -> Deco
     finally:
         if own:
             img.close()
+
+
+def _verify_png(source) -> None:
+    """PNG chunks carry CRCs that Pillow's decoder does not check, so a corrupted IDAT can decode to
+    silent garbage; Pillow's verify() checks them (a read of the compressed bytes, no decode)."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        fp = io.BytesIO(source)
+    elif isinstance(source, (str, os.PathLike)):
+        fp = open(source, "rb")  # noqa: SIM115 - closed below
+    elif hasattr(source, "seek") and hasattr(source, "tell"):
+        pos = source.tell()
+        try:
+            source.seek(0)
+            with Image.open(source) as probe:
+                probe.verify()
+        except (OSError, ValueError, SyntaxError, EOFError, struct.error) as exc:
+            raise InvalidImageError(f"corrupt PNG: {exc}") from exc
+        finally:
+            source.seek(pos)
+        return
+    else:
+        return
+    try:
+        with fp, Image.open(fp) as probe:
+            probe.verify()
+    except (OSError, ValueError, SyntaxError, EOFError, struct.error) as exc:
+        raise InvalidImageError(f"corrupt PNG: {exc}") from exc
 
 
 def array_pixels(arr: np.ndarray) -> tuple[np.ndarray, str, int]:

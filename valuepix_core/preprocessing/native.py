@@ -35,7 +35,7 @@ class PybindBackend:
                 ctx.set(1, int(max_pixels))
             ctx.preprocess(buf, width, height, stride, fmt, spec, out)
         except self._mod.NativeStatusError as exc:
-            status, message = exc.args[0]
+            status, message = exc.args[:2]
             raise error_from_status(status, message) from None
         except (TypeError, ValueError, OverflowError) as exc:  # argument conversion in the binding
             raise InvalidArgumentError(str(exc)) from None
