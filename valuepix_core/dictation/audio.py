@@ -96,6 +96,9 @@ class AudioConverter:
         self._resampler = None
         self._sniffed = 0
         self.frames_in = 0  # input frames accepted in this stream
+        # int16 mono at the model rate is already on the grid: skip the rounding pass
+        self._quantise = not (opts.sample_format == "int16" and opts.channels == 1
+                              and opts.sample_rate == self.model_rate)
 
     # -- state -------------------------------------------------------------------------------
     @property
@@ -167,6 +170,16 @@ class AudioConverter:
         return x
 
     def _resample(self, x: np.ndarray | None, last: bool) -> np.ndarray | None:
+        y = self._resample_raw(x, last)
+        if y is not None and self._quantise:
+            # Back onto the int16 grid Vosk models are trained on.  Besides matching what an int16
+            # microphone would deliver, this absorbs the tiny (<0.5 LSB) errors of resampling and
+            # down-mixing, so 48 kHz float32 stereo of the same audio decodes like 16 kHz int16.
+            np.round(y, out=y)
+            np.clip(y, -INT16_SCALE, INT16_SCALE - 1.0, out=y)
+        return y
+
+    def _resample_raw(self, x: np.ndarray | None, last: bool) -> np.ndarray | None:
         if self.opts.sample_rate == self.model_rate:
             return x
         if self._resampler is None:
