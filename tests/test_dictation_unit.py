@@ -18,7 +18,7 @@ from valuepix_core.dictation.audio import AudioConverter, looks_like_float32
 from valuepix_core.dictation.grammar import build_grammar
 from valuepix_core.dictation.wavfile import iter_data, read_header
 
-from _dictation_util import load_wav
+from test_dictation_support import load_wav
 
 
 # --- options --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 from valuepix_core import (AudioFormatError, Dictation, DictationOptions, FinalTranscript,
                            InvalidArgumentError, PartialTranscript)
 
-from _dictation_util import SKIP_REASON, fixture_meta, fixture_names, korean_model_dir, load_wav
+from test_dictation_support import SKIP_REASON, fixture_meta, fixture_names, korean_model_dir, load_wav
 
 KO = korean_model_dir()
 pytestmark = pytest.mark.skipif(KO is None, reason=SKIP_REASON)

@@ -1,4 +1,4 @@
-"""Helpers shared by the dictation tests and benchmarks (fixture loading, model discovery)."""
+"""Helpers shared by the dictation tests and benchmarks (fixture loading, model discovery); no tests."""
 from __future__ import annotations
 
 import json
