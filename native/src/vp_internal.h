@@ -18,10 +18,16 @@ typedef struct vp__kernels {
      * w: weights, maxtaps per output. */
     void (*hpass3)(const float *acc, int cin, const int32_t *idx, const int32_t *cnt, const float *w,
                    int maxtaps, int n, float *out);
+    /* One row of 4:2:0 YUV -> interleaved RGB for pixels [x0, x1): Y = luma row, U / V = chroma row
+     * bases (chroma of pixel x at U[(x / 2) * ustep]), BT.601 limited range, OpenCV-exact integers. */
+    void (*yuv_row)(const uint8_t *Y, const uint8_t *U, const uint8_t *V, int ustep, int x0, int x1, uint8_t *out);
     int level; /* vp_simd */
 } vp__kernels;
 
 void vp__kernels_scalar(vp__kernels *k);
+/* the scalar YUV row kernel, for SIMD kernels' unaligned heads and tails (out = pixel x0) */
+void vp__yuv_row_scalar_tail(const uint8_t *Y, const uint8_t *U, const uint8_t *V, int ustep, int x0, int x1,
+                             uint8_t *out);
 int vp__kernels_x86(vp__kernels *k, int max_level); /* returns level set (0 if none) */
 
 struct vp_ctx {

@@ -30,7 +30,32 @@ static void hpass3_scalar(const float *acc, int cin, const int32_t *idx, const i
     }
 }
 
+/* BT.601 limited range, the constants and rounding of OpenCV's cvtColor(YUV2RGB_NV21/NV12/I420). */
+enum { CY = 1220542, CUB = 2116026, CUG = -409993, CVG = -852492, CVR = 1673527, YSHIFT = 20 };
+
+static uint8_t sat8(int v) { return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v); }
+
+static void yuv_row_scalar(const uint8_t *Y, const uint8_t *U, const uint8_t *V, int ustep, int x0, int x1,
+                           uint8_t *out) {
+    int x;
+    for (x = x0; x < x1; x++) {
+        int u = U[(x / 2) * ustep] - 128, v = V[(x / 2) * ustep] - 128;
+        int y = Y[x] - 16;
+        int yy = (y < 0 ? 0 : y) * CY;
+        uint8_t *o = out + (size_t)(x - x0) * 3u;
+        o[0] = sat8((yy + (1 << (YSHIFT - 1)) + CVR * v) >> YSHIFT);
+        o[1] = sat8((yy + (1 << (YSHIFT - 1)) + CVG * v + CUG * u) >> YSHIFT);
+        o[2] = sat8((yy + (1 << (YSHIFT - 1)) + CUB * u) >> YSHIFT);
+    }
+}
+
+void vp__yuv_row_scalar_tail(const uint8_t *Y, const uint8_t *U, const uint8_t *V, int ustep, int x0, int x1,
+                             uint8_t *out) {
+    yuv_row_scalar(Y, U, V, ustep, x0, x1, out);
+}
+
 void vp__kernels_scalar(vp__kernels *k) {
+    k->yuv_row = yuv_row_scalar;
     k->vacc_u8 = vacc_u8_scalar;
     k->hpass3 = hpass3_scalar;
     k->level = VP_SIMD_SCALAR;

@@ -74,6 +74,64 @@ static void hpass3_sse2(const float *acc, int cin, const int32_t *idx, const int
     }
 }
 
+/* 8 pixels per step with 32-bit lanes: the same integer formula as yuv_row_scalar, so the bytes
+ * are identical (integer sums are exact; packs/packus saturate exactly like sat8). The vector loop
+ * stops 16 pixels before x1 so its 8-byte chroma loads never pass the row's last needed byte. */
+__attribute__((target("avx2"))) static void yuv_row_avx2(const uint8_t *Y, const uint8_t *U, const uint8_t *V,
+                                                          int ustep, int x0, int x1, uint8_t *out) {
+    const __m256i c16 = _mm256_set1_epi32(16), c128 = _mm256_set1_epi32(128), zero = _mm256_setzero_si256();
+    const __m256i cy = _mm256_set1_epi32(1220542), cub = _mm256_set1_epi32(2116026);
+    const __m256i cug = _mm256_set1_epi32(-409993), cvg = _mm256_set1_epi32(-852492);
+    const __m256i cvr = _mm256_set1_epi32(1673527), half = _mm256_set1_epi32(1 << 19);
+    const __m256i dup2 = _mm256_setr_epi32(0, 0, 2, 2, 4, 4, 6, 6), dup1 = _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3);
+    int x = x0, i;
+    uint8_t r8[16], g8[16], b8[16];
+    if (x & 1) { /* start on a chroma pair */
+        vp__yuv_row_scalar_tail(Y, U, V, ustep, x, x + 1, out);
+        x++;
+    }
+    for (; x + 16 <= x1; x += 8) {
+        __m256i y = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(Y + x)));
+        __m256i u, v, r, g, b, rg, bb;
+        __m128i p;
+        if (ustep == 2) {
+            u = _mm256_permutevar8x32_epi32(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(U + x))), dup2);
+            v = _mm256_permutevar8x32_epi32(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(V + x))), dup2);
+        } else {
+            int32_t uu, vv;
+            memcpy(&uu, U + x / 2, 4);
+            memcpy(&vv, V + x / 2, 4);
+            u = _mm256_permutevar8x32_epi32(_mm256_cvtepu8_epi32(_mm_cvtsi32_si128(uu)), dup1);
+            v = _mm256_permutevar8x32_epi32(_mm256_cvtepu8_epi32(_mm_cvtsi32_si128(vv)), dup1);
+        }
+        u = _mm256_sub_epi32(u, c128);
+        v = _mm256_sub_epi32(v, c128);
+        y = _mm256_add_epi32(_mm256_mullo_epi32(_mm256_max_epi32(_mm256_sub_epi32(y, c16), zero), cy), half);
+        r = _mm256_srai_epi32(_mm256_add_epi32(y, _mm256_mullo_epi32(cvr, v)), 20);
+        g = _mm256_srai_epi32(_mm256_add_epi32(_mm256_add_epi32(y, _mm256_mullo_epi32(cvg, v)), _mm256_mullo_epi32(cug, u)), 20);
+        b = _mm256_srai_epi32(_mm256_add_epi32(y, _mm256_mullo_epi32(cub, u)), 20);
+        /* saturate to u8: packs (i32 -> i16, lanes interleave per 128-bit half) then packus (i16 -> u8) */
+        rg = _mm256_permute4x64_epi64(_mm256_packs_epi32(r, g), 0xD8); /* r0..7 | g0..7 */
+        bb = _mm256_permute4x64_epi64(_mm256_packs_epi32(b, b), 0xD8);
+        p = _mm_packus_epi16(_mm256_castsi256_si128(rg), _mm256_extracti128_si256(rg, 1));
+        _mm_storeu_si128((__m128i *)r8, p); /* r8[0..7] = R, r8[8..15] = G */
+        p = _mm_packus_epi16(_mm256_castsi256_si128(bb), _mm256_castsi256_si128(bb));
+        _mm_storeu_si128((__m128i *)b8, p);
+        memcpy(g8, r8 + 8, 8);
+        {
+            uint8_t *o = out + (size_t)(x - x0) * 3u;
+            for (i = 0; i < 8; i++) {
+                o[3 * i] = r8[i];
+                o[3 * i + 1] = g8[i];
+                o[3 * i + 2] = b8[i];
+            }
+        }
+    }
+    if (x < x1) {
+        vp__yuv_row_scalar_tail(Y, U, V, ustep, x, x1, out + (size_t)(x - x0) * 3u);
+    }
+}
+
 int vp__kernels_x86(vp__kernels *k, int max_level) {
     int level = VP_SIMD_SCALAR;
     __builtin_cpu_init();
@@ -84,6 +142,7 @@ int vp__kernels_x86(vp__kernels *k, int max_level) {
     }
     if (max_level >= VP_SIMD_AVX2 && __builtin_cpu_supports("avx2")) {
         k->vacc_u8 = vacc_u8_avx2;
+        k->yuv_row = yuv_row_avx2;
         level = VP_SIMD_AVX2;
     }
     k->level = level;

@@ -345,45 +345,22 @@ vp_status vp_preprocess_query(vp_ctx *ctx, const vp_image *src, const vp_spec *s
     return VP_OK;
 }
 
-/* --- YUV -> RGB, bit-exact with OpenCV's BT.601 limited-range integer path --- */
-enum { CY = 1220542, CUB = 2116026, CUG = -409993, CVG = -852492, CVR = 1673527, YSHIFT = 20 };
-
-static inline uint8_t sat8(int v) { return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v); }
-
-static void yuv_row_to_rgb(const vp_image *src, int row, int x0, int x1, uint8_t *out) {
+static void yuv_row_to_rgb(const vp__kernels *kern, const vp_image *src, int row, int x0, int x1, uint8_t *out) {
     int stride = src->stride_bytes ? src->stride_bytes : src->width;
-    int cw = (src->width + 1) / 2, ch = (src->height + 1) / 2, x;
+    int ch = (src->height + 1) / 2;
     const uint8_t *Y = src->data + (size_t)row * (size_t)stride;
-    const uint8_t *up, *vp_;
-    int ustep;
     if (src->format == VP_FORMAT_I420) {
         int s1 = src->stride1 ? src->stride1 : (stride + 1) / 2;
         int s2 = src->stride2 ? src->stride2 : s1;
         const uint8_t *U = src->plane1 ? src->plane1 : src->data + (size_t)stride * (size_t)src->height;
         const uint8_t *V = src->plane2 ? src->plane2 : U + (size_t)s1 * (size_t)ch;
-        up = U + (size_t)(row / 2) * (size_t)s1;
-        vp_ = V + (size_t)(row / 2) * (size_t)s2;
-        ustep = 1;
+        kern->yuv_row(Y, U + (size_t)(row / 2) * (size_t)s1, V + (size_t)(row / 2) * (size_t)s2, 1, x0, x1, out);
     } else {
         int s1 = src->stride1 ? src->stride1 : (stride + 1) & ~1;
         const uint8_t *UV = src->plane1 ? src->plane1 : src->data + (size_t)stride * (size_t)src->height;
         const uint8_t *r = UV + (size_t)(row / 2) * (size_t)s1;
-        up = src->format == VP_FORMAT_NV12 ? r : r + 1;
-        vp_ = src->format == VP_FORMAT_NV12 ? r + 1 : r;
-        ustep = 2;
-    }
-    (void)cw;
-    for (x = x0; x < x1; x++) {
-        int u = up[(x / 2) * ustep] - 128, v = vp_[(x / 2) * ustep] - 128;
-        int y = Y[x] - 16;
-        int yy = (y < 0 ? 0 : y) * CY;
-        int ruv = (1 << (YSHIFT - 1)) + CVR * v;
-        int guv = (1 << (YSHIFT - 1)) + CVG * v + CUG * u;
-        int buv = (1 << (YSHIFT - 1)) + CUB * u;
-        uint8_t *o = out + (size_t)(x - x0) * 3u;
-        o[0] = sat8((yy + ruv) >> YSHIFT);
-        o[1] = sat8((yy + guv) >> YSHIFT);
-        o[2] = sat8((yy + buv) >> YSHIFT);
+        int nv12 = src->format == VP_FORMAT_NV12;
+        kern->yuv_row(Y, nv12 ? r : r + 1, nv12 ? r + 1 : r, 2, x0, x1, out);
     }
 }
 
@@ -570,7 +547,7 @@ vp_status vp_preprocess(vp_ctx *ctx, const vp_image *src, const vp_spec *spec, v
                 int slot = row % p.ty.maxtaps;
                 uint8_t *rr = ring + (size_t)slot * (size_t)p.sw * 3u;
                 if (ring_tag[slot] != row) {
-                    yuv_row_to_rgb(src, row, p.tx.lo, p.tx.hi, rr);
+                    yuv_row_to_rgb(&ctx->kern, src, row, p.tx.lo, p.tx.hi, rr);
                     ring_tag[slot] = row;
                 }
                 rp = rr;
