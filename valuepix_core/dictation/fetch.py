@@ -17,6 +17,7 @@ Safety:
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import shutil
 import stat
@@ -104,18 +105,27 @@ def download(url: str, part: Path, *, timeout: float = 60.0, progress: Progress 
         done = have
         if progress:
             progress(done, total)
+        expected_end = have + int(length) if length and length.isdigit() else None
         with open(part, mode) as f:
-            while True:
-                block = resp.read(CHUNK)
-                if not block:
-                    break
-                f.write(block)
-                h.update(block)
-                done += len(block)
-                if progress:
-                    progress(done, total)
-            f.flush()
-            os.fsync(f.fileno())
+            try:
+                while True:
+                    block = resp.read(CHUNK)
+                    if not block:
+                        break
+                    f.write(block)
+                    h.update(block)
+                    done += len(block)
+                    if progress:
+                        progress(done, total)
+            except (OSError, http.client.HTTPException) as exc:
+                raise ModelNotFoundError(
+                    f"download interrupted after {done} bytes ({exc}); run again to resume") from exc
+            finally:
+                f.flush()
+                os.fsync(f.fileno())
+    if expected_end is not None and done != expected_end:
+        raise ModelNotFoundError(
+            f"download interrupted after {done} of {expected_end} bytes; run again to resume")
     return h.hexdigest()
 
 

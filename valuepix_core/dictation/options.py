@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,8 +57,9 @@ def _positive_seconds(name: str, value, *, allow_none: bool = True, maximum: flo
 def _check_phrases(phrases) -> tuple[str, ...] | None:
     if phrases is None:
         return None
-    if isinstance(phrases, (str, bytes)) or not hasattr(phrases, "__iter__"):
-        raise InvalidArgumentError("phrases must be a list of strings (a single string is ambiguous)")
+    if isinstance(phrases, (str, bytes, Mapping)) or not hasattr(phrases, "__iter__"):
+        # a JSON string or a dict (-> a JSON object grammar) crashes libvosk: only lists of str
+        raise InvalidArgumentError("phrases must be a list of strings (not a string, JSON or mapping)")
     out = []
     for p in phrases:
         if not isinstance(p, str):
