@@ -14,8 +14,9 @@ Method (deterministic for a given photo folder, ``--rounds`` and ``--seed``):
    ``margin = s1 - s2`` and whether the top item is right.
 3. Thresholds: grid search over ``(sim_threshold, margin_threshold)``; among pairs that keep at
    least ``--target-accept`` (default 0.98) of genuine queries correct *and* accepted, take those
-   rejecting the most impostors, and of those the centre of the optimal region (largest distance
-   to both error populations).
+   maximising impostor rejection + genuine acceptance; ties go to the middle of the optimal similarity
+   interval (at the smallest optimal margin threshold), then to half the largest margin threshold
+   that still costs nothing there (a guard against near-duplicate items).
 4. Confidence: logistic regression (IRLS, small L2) of "the top item is right" on
    ``(s1, margin)``, with rank-2 items as extra negatives on ``(s2, s2 - s1)``.
 5. Held-out check: the same fit on one half of the photos, evaluated on the other half (both
@@ -103,6 +104,9 @@ def collect(views: dict[int, np.ndarray], photo_idx: np.ndarray, *, rounds: int,
 
 
 def fit_thresholds(sc: dict[str, np.ndarray], target_accept: float) -> tuple[float, float]:
+    """Grid search (step 0.005).  Feasible: genuine correct-and-accepted rate >= target.  Best:
+    highest impostor rejection + genuine acceptance.  Ties: the middle of the optimal similarity
+    interval, then half of the largest margin threshold that costs nothing there."""
     g, imp = sc["genuine"], ~sc["genuine"]
     s1, m, ok = sc["s1"], sc["margin"], sc["correct"]
     ts = np.round(np.arange(0.0, 1.0001, 0.005), 3)
@@ -112,20 +116,22 @@ def fit_thresholds(sc: dict[str, np.ndarray], target_accept: float) -> tuple[flo
         acc_m = m >= t_m
         for t_s in ts:
             acc = acc_m & (s1 >= t_s)
-            if (acc & ok)[g].mean() < target_accept:
+            gacc = (acc & ok)[g].mean() if g.any() else 0.0
+            if gacc < target_accept:
                 continue
-            rej = (~acc)[imp].mean() if imp.any() else 0.0
-            if rej > best + 1e-12:
-                best, cands = rej, [(t_s, t_m)]
-            elif abs(rej - best) <= 1e-12:
+            score = gacc + ((~acc)[imp].mean() if imp.any() else 0.0)
+            if score > best + 1e-12:
+                best, cands = score, [(t_s, t_m)]
+            elif abs(score - best) <= 1e-12:
                 cands.append((t_s, t_m))
-    if not cands:  # target unreachable: accept everything the margin allows
+    if not cands:  # target unreachable: accept everything
         return 0.0, 0.0
     c = np.array(cands)
-    t_m = float(np.median(np.unique(c[:, 1])[: max(1, len(np.unique(c[:, 1])) // 2)]))  # low margin half
-    sel = c[np.isclose(c[:, 1], t_m)] if np.isclose(c[:, 1], t_m).any() else c
-    t_s = float(np.median(sel[:, 0]))
-    return round(t_s, 3), round(float(t_m), 3)
+    sel = c[c[:, 1] == c[:, 1].min()][:, 0]
+    t_s = round(round((float(sel.min()) + float(sel.max())) / 2 / 0.005) * 0.005, 3)
+    free = c[np.isclose(c[:, 0], t_s)][:, 1]  # margin thresholds that cost nothing at this t_s
+    t_m = round(round(float(free.max()) / 2 / 0.005) * 0.005, 3) if free.size else float(c[:, 1].min())
+    return t_s, t_m
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, iters: int = 50) -> np.ndarray:

@@ -432,9 +432,9 @@ class Catalog:
                 raise CatalogModelMismatchError(
                     f"query embedded by model {x.model_id!r}; catalog holds {self._model_id!r}")
             x = x.embedding
-        elif isinstance(x, np.ndarray) and x.dtype.kind == "f" and (
-                x.ndim == 1 or (x.ndim == 2 and x.shape[0] == 1 and x.shape[1] == self._dim)):
-            pass  # an embedding
+        elif isinstance(x, np.ndarray) and (x.ndim == 1 or (
+                x.dtype.kind == "f" and x.ndim == 2 and x.shape[0] == 1 and x.shape[1] == self._dim)):
+            pass  # an embedding (validated below); photos are 2-D or 3-D pixel arrays
         elif isinstance(x, (list, tuple)) and x and all(isinstance(v, float) for v in x):
             x = np.asarray(x, dtype=np.float64)
         else:  # a photo: anything preprocess accepts
