@@ -2,4 +2,36 @@
 
 Per embedding model id: open-set thresholds and the confidence model (see matching.Calibration).
 """
-CALIBRATIONS: dict = {}
+CALIBRATIONS: dict = {
+    "efficientnet_lite0-1.0.0-int8-8fc9ff86f957": {
+        "coef": [
+            39.8685,
+            5.3664,
+            -25.0161
+        ],
+        "floor": 0.3829,
+        "margin_threshold": 0.085,
+        "method": "calibrate.py: grid thresholds at genuine accept >= 0.98, logistic confidence",
+        "model_id": "efficientnet_lite0-1.0.0-int8-8fc9ff86f957",
+        "report": {
+            "date": "2026-11-26",
+            "held_out_2fold": {
+                "brier_top1": 0.00510283515923116,
+                "genuine_correct_accepted": 0.9916666666666667,
+                "impostor_flagged_unknown": 0.9966666666666666,
+                "n_queries": 600.0
+            },
+            "in_sample": {
+                "brier_top1": 0.002406736104422386,
+                "genuine_correct_accepted": 0.9966666666666667,
+                "impostor_flagged_unknown": 0.9983333333333333,
+                "n_queries": 1200
+            },
+            "photos": 200,
+            "rounds": 6,
+            "seed": 0,
+            "target_accept": 0.98
+        },
+        "sim_threshold": 0.6
+    }
+}

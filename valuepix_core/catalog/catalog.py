@@ -158,7 +158,9 @@ class Catalog:
         if len(model_ids) != 1:  # pragma: no cover - one identifier has one model
             raise CatalogModelMismatchError(f"images were embedded by different models: {sorted(model_ids)}")
         emb = np.stack([np.asarray(r.embedding, dtype=np.float32) for r in results])
-        return emb, results[0].model_id, [getattr(r, "category", None) for r in results]
+        cats = [getattr(r, "category", None) for r in results]
+        cats = [c if c is None or isinstance(c, str) else getattr(c, "key", None) for c in cats]
+        return emb, results[0].model_id, cats
 
     # --- validation helpers ----------------------------------------------------------------
     def _check_model(self, model_id: str, dim: int) -> None:

@@ -63,6 +63,11 @@ def calibration_for(model_id: str | None) -> Calibration:
 
     if model_id and model_id in CALIBRATIONS:
         return Calibration.from_dict(CALIBRATIONS[model_id])
+    # same model name / version / variant, other build hash (e.g. a re-export): reuse it
+    family = model_id.rsplit("-", 1)[0] if model_id and "-" in model_id else None
+    for key, d in sorted(CALIBRATIONS.items()):
+        if family and key.rsplit("-", 1)[0] == family:
+            return Calibration.from_dict(d)
     return DEFAULT_CALIBRATION
 
 
