@@ -39,7 +39,10 @@ vp_status vp__fail(vp_ctx *ctx, vp_status st, const char *fmt, ...) {
 
 void vp__select_kernels(vp_ctx *ctx) {
     vp__kernels_scalar(&ctx->kern);
-    if (ctx->simd_cap > VP_SIMD_SCALAR) vp__kernels_x86(&ctx->kern, ctx->simd_cap);
+    if (ctx->simd_cap > VP_SIMD_SCALAR) {
+        vp__kernels_x86(&ctx->kern, ctx->simd_cap);  /* stub returning 0 off x86 */
+        vp__kernels_neon(&ctx->kern, ctx->simd_cap); /* stub returning 0 off AArch64 */
+    }
 }
 
 vp_status vp_ctx_create(int abi_version, vp_ctx **out) {

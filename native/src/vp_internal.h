@@ -29,6 +29,8 @@ void vp__kernels_scalar(vp__kernels *k);
 void vp__yuv_row_scalar_tail(const uint8_t *Y, const uint8_t *U, const uint8_t *V, int ustep, int x0, int x1,
                              uint8_t *out);
 int vp__kernels_x86(vp__kernels *k, int max_level); /* returns level set (0 if none) */
+/* AArch64 NEON (always present there): set when max_level >= VP_SIMD_NEON; elsewhere returns 0 */
+int vp__kernels_neon(vp__kernels *k, int max_level);
 
 struct vp_ctx {
     int64_t max_pixels;

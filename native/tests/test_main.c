@@ -458,7 +458,15 @@ static void test_simd_matches_scalar(void) {
             sp.roi_width = 1 + (int)(rnd() % (unsigned)(dw - sp.roi_x));
             sp.roi_height = 1 + (int)(rnd() % (unsigned)(dh - sp.roi_y));
         }
+#if defined(__aarch64__)
+        vp_ctx_set(fast, VP_OPT_SIMD, it % 2 ? VP_SIMD_NEON : 99); /* NEON, by name and as "best" */
+        {
+            int64_t lv = -1;
+            CHECK(vp_ctx_get(fast, VP_OPT_SIMD, &lv) == VP_OK && lv == VP_SIMD_NEON);
+        }
+#else
         vp_ctx_set(fast, VP_OPT_SIMD, 1 + it % 2); /* alternate SSE2 and the best level (AVX2) */
+#endif
         if (vp_preprocess_query(ref, &im, &sp, &ob, &sb) != VP_OK) {
             fprintf(stderr, "query failed: %s\n", vp_ctx_last_error(ref));
             mismatches++;
@@ -510,7 +518,10 @@ static void test_large_shrink(void) {
     vp_ctx_destroy(ctx);
 }
 
+int test_kernels_run(int *checks); /* tests/test_kernels.c */
+
 int main(void) {
+    g_fail += test_kernels_run(&g_checks);
     test_ctx();
     test_identity_and_orientation();
     test_known_resizes();
