@@ -41,6 +41,8 @@ class BuildExt(build_ext):
         )
         for ext in self.extensions:
             ext.extra_objects = list(objects)
+            for src in ext.sources:  # some setuptools/distutils paths skip mkpath for object dirs
+                os.makedirs(os.path.join(self.build_temp, os.path.dirname(src)), exist_ok=True)
         super().build_extensions()
         # the shared library for the cffi loader, only vp_ symbols exported
         lib_dir = os.path.join(self.build_lib, "valuepix_core", "_lib")
