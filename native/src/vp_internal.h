@@ -21,6 +21,9 @@ typedef struct vp__kernels {
     /* One row of 4:2:0 YUV -> interleaved RGB for pixels [x0, x1): Y = luma row, U / V = chroma row
      * bases (chroma of pixel x at U[(x / 2) * ustep]), BT.601 limited range, OpenCV-exact integers. */
     void (*yuv_row)(const uint8_t *Y, const uint8_t *U, const uint8_t *V, int ustep, int x0, int x1, uint8_t *out);
+    /* Normalise n interleaved 3-channel pixels into three planes: dst[j][k] = (h[3k+j] - mean[j]) * inv[j]
+     * (the float32 NCHW write of a row whose outputs are contiguous and ascending). */
+    void (*norm3_f32)(const float *h, size_t n, const float *mean, const float *inv, float *const *dst);
     int level; /* vp_simd */
 } vp__kernels;
 

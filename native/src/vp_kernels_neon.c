@@ -121,11 +121,25 @@ static void yuv_row_neon(const uint8_t *Y, const uint8_t *U, const uint8_t *V, i
     if (x < x1) vp__yuv_row_scalar_tail(Y, U, V, ustep, x, x1, out + (size_t)(x - x0) * 3u);
 }
 
+/* 4 pixels per step: vld3q deinterleaves r,g,b; (x - mean) * inv like the scalar (no fused ops). */
+static void norm3_f32_neon(const float *h, size_t n, const float *mean, const float *inv, float *const *dst) {
+    size_t k = 0;
+    int j;
+    for (; k + 4 <= n; k += 4) {
+        float32x4x3_t v = vld3q_f32(h + 3 * k);
+        for (j = 0; j < 3; j++)
+            vst1q_f32(dst[j] + k, vmulq_f32(vsubq_f32(v.val[j], vdupq_n_f32(mean[j])), vdupq_n_f32(inv[j])));
+    }
+    for (; k < n; k++)
+        for (j = 0; j < 3; j++) dst[j][k] = (h[3 * k + (size_t)j] - mean[j]) * inv[j];
+}
+
 int vp__kernels_neon(vp__kernels *k, int max_level) {
     if (max_level < VP_SIMD_NEON) return 0;
     k->vacc_u8 = vacc_u8_neon;
     k->hpass3 = hpass3_neon;
     k->yuv_row = yuv_row_neon;
+    k->norm3_f32 = norm3_f32_neon;
     k->level = VP_SIMD_NEON;
     return VP_SIMD_NEON;
 }

@@ -49,6 +49,16 @@ static void yuv_row_scalar(const uint8_t *Y, const uint8_t *U, const uint8_t *V,
     }
 }
 
+static void norm3_f32_scalar(const float *h, size_t n, const float *mean, const float *inv, float *const *dst) {
+    size_t k;
+    int j;
+    for (j = 0; j < 3; j++) {
+        float *d = dst[j];
+        const float m = mean[j], a = inv[j];
+        for (k = 0; k < n; k++) d[k] = (h[3 * k + (size_t)j] - m) * a;
+    }
+}
+
 void vp__yuv_row_scalar_tail(const uint8_t *Y, const uint8_t *U, const uint8_t *V, int ustep, int x0, int x1,
                              uint8_t *out) {
     yuv_row_scalar(Y, U, V, ustep, x0, x1, out);
@@ -56,6 +66,7 @@ void vp__yuv_row_scalar_tail(const uint8_t *Y, const uint8_t *U, const uint8_t *
 
 void vp__kernels_scalar(vp__kernels *k) {
     k->yuv_row = yuv_row_scalar;
+    k->norm3_f32 = norm3_f32_scalar;
     k->vacc_u8 = vacc_u8_scalar;
     k->hpass3 = hpass3_scalar;
     k->level = VP_SIMD_SCALAR;

@@ -132,12 +132,37 @@ __attribute__((target("avx2"))) static void yuv_row_avx2(const uint8_t *Y, const
     }
 }
 
+/* 4 pixels per step: deinterleave r,g,b with shuffles, then (x - mean) * inv like the scalar. */
+static void norm3_f32_sse2(const float *h, size_t n, const float *mean, const float *inv, float *const *dst) {
+    const __m128 m0 = _mm_set1_ps(mean[0]), m1 = _mm_set1_ps(mean[1]), m2 = _mm_set1_ps(mean[2]);
+    const __m128 a0 = _mm_set1_ps(inv[0]), a1 = _mm_set1_ps(inv[1]), a2 = _mm_set1_ps(inv[2]);
+    size_t k = 0;
+    int j;
+    for (; k + 4 <= n; k += 4) {
+        const float *p = h + 3 * k;
+        __m128 v0 = _mm_loadu_ps(p), v1 = _mm_loadu_ps(p + 4), v2 = _mm_loadu_ps(p + 8);
+        /* v0 = r0 g0 b0 r1 | v1 = g1 b1 r2 g2 | v2 = b2 r3 g3 b3 */
+        __m128 r = _mm_shuffle_ps(_mm_shuffle_ps(v0, v0, _MM_SHUFFLE(3, 3, 3, 0)),
+                                  _mm_shuffle_ps(v1, v2, _MM_SHUFFLE(1, 1, 2, 2)), _MM_SHUFFLE(2, 0, 1, 0));
+        __m128 g = _mm_shuffle_ps(_mm_shuffle_ps(v0, v1, _MM_SHUFFLE(0, 0, 0, 1)),
+                                  _mm_shuffle_ps(v1, v2, _MM_SHUFFLE(2, 2, 3, 3)), _MM_SHUFFLE(2, 0, 2, 0));
+        __m128 b = _mm_shuffle_ps(_mm_shuffle_ps(v0, v1, _MM_SHUFFLE(1, 1, 2, 2)),
+                                  _mm_shuffle_ps(v2, v2, _MM_SHUFFLE(3, 3, 0, 0)), _MM_SHUFFLE(2, 0, 2, 0));
+        _mm_storeu_ps(dst[0] + k, _mm_mul_ps(_mm_sub_ps(r, m0), a0));
+        _mm_storeu_ps(dst[1] + k, _mm_mul_ps(_mm_sub_ps(g, m1), a1));
+        _mm_storeu_ps(dst[2] + k, _mm_mul_ps(_mm_sub_ps(b, m2), a2));
+    }
+    for (; k < n; k++)
+        for (j = 0; j < 3; j++) dst[j][k] = (h[3 * k + (size_t)j] - mean[j]) * inv[j];
+}
+
 int vp__kernels_x86(vp__kernels *k, int max_level) {
     int level = VP_SIMD_SCALAR;
     __builtin_cpu_init();
     if (max_level >= VP_SIMD_SSE2 && __builtin_cpu_supports("sse2")) {
         k->vacc_u8 = vacc_u8_sse2;
         k->hpass3 = hpass3_sse2;
+        k->norm3_f32 = norm3_f32_sse2;
         level = VP_SIMD_SSE2;
     }
     if (max_level >= VP_SIMD_AVX2 && __builtin_cpu_supports("avx2")) {

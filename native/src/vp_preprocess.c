@@ -447,6 +447,8 @@ vp_status vp_preprocess(vp_ctx *ctx, const vp_image *src, const vp_spec *spec, v
     int ky, kx, stride;
     writer wr;
     const disp_axis *dx, *dy;
+    int fast_nchw, fast_j[3];
+    float fast_mean[3], fast_inv[3];
 
     if (!ctx) return VP_ERR_INVALID_ARGUMENT;
     ctx->err[0] = 0;
@@ -524,6 +526,20 @@ vp_status vp_preprocess(vp_ctx *ctx, const vp_image *src, const vp_spec *spec, v
     default: p.ch_r = 0; p.ch_g = 1; p.ch_b = 2; break;
     }
 
+    /* float32 RGB/BGR NCHW output whose x runs along source x unflipped: the norm3_f32 kernel */
+    fast_nchw = spec->dtype == VP_DTYPE_FLOAT32 && p.out_c == 3 && spec->layout == VP_LAYOUT_NCHW && !p.transposed &&
+                !ax.flip;
+    if (fast_nchw) {
+        int c;
+        for (c = 0; c < 3; c++) {
+            int q = wr.order[c]; /* RGB channel that output channel c takes */
+            int j = p.cin == 1 ? c : (q == 0 ? p.ch_r : q == 1 ? p.ch_g : p.ch_b);
+            fast_j[c] = j;
+            fast_mean[j] = wr.b[c];
+            fast_inv[j] = wr.a[c];
+        }
+    }
+
     /* letterbox: paint the pad first (only the border actually needs it, the rest is overwritten) */
     if (spec->resize == VP_RESIZE_LETTERBOX && (ax.n < ax.N || ay.n < ay.N)) {
         int x, y;
@@ -567,6 +583,15 @@ vp_status vp_preprocess(vp_ctx *ctx, const vp_image *src, const vp_spec *spec, v
             }
         } else {
             ctx->kern.hpass3(acc, p.cin, hidx, p.tx.cnt, p.tx.w, p.tx.maxtaps, p.tx.n, hrow);
+        }
+        if (fast_nchw) {
+            /* outputs of this row are contiguous and ascending in each NCHW plane: SIMD normalise */
+            float *dst[3];
+            size_t row_off = (size_t)p.ty.dst[ky] * (size_t)p.out_w + (size_t)p.tx.dst[0];
+            int c;
+            for (c = 0; c < 3; c++) dst[fast_j[c]] = (float *)out + (size_t)c * (size_t)p.out_w * (size_t)p.out_h + row_off;
+            ctx->kern.norm3_f32(hrow, (size_t)p.tx.n, fast_mean, fast_inv, dst);
+            continue;
         }
         for (kx = 0; kx < p.tx.n; kx++) {
             float rgb[3];

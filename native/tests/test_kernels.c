@@ -131,9 +131,40 @@ static int check_yuv(const vp__kernels *ref, const vp__kernels *simd, const char
     return bad;
 }
 
+static int check_norm3(const vp__kernels *ref, const vp__kernels *simd, const char *name) {
+    int bad = 0;
+    size_t n, i;
+    for (n = 0; n <= 70; n++) {
+        guarded gh = galloc((n ? 3 * n : 1) * sizeof(float)); /* ends at a PROT_NONE page */
+        float *h = (float *)(void *)gh.p, *a = (float *)malloc((3 * n + 1) * sizeof(float));
+        float *b = (float *)malloc((3 * n + 1) * sizeof(float));
+        float mean[3], inv[3];
+        float *da[3], *db[3];
+        int j;
+        for (i = 0; i < 3 * n; i++) h[i] = kfrand() * 255.f;
+        for (j = 0; j < 3; j++) {
+            mean[j] = kfrand() * 255.f;
+            inv[j] = 1.0f / (0.5f + kfrand() * 100.f);
+            da[j] = a + (size_t)j * n;
+            db[j] = b + (size_t)j * n;
+        }
+        ref->norm3_f32(h, n, mean, inv, da);
+        simd->norm3_f32(h, n, mean, inv, db);
+        if (n && memcmp(a, b, 3 * n * sizeof(float)) != 0) {
+            fprintf(stderr, "%s norm3_f32 differs: n %u\n", name, (unsigned)n);
+            bad++;
+        }
+        gfree(gh);
+        free(a);
+        free(b);
+    }
+    return bad;
+}
+
 static int check_table(const vp__kernels *ref, const vp__kernels *simd, const char *name, int *checks) {
-    int bad = check_vacc(ref, simd, name) + check_hpass3(ref, simd, name) + check_yuv(ref, simd, name);
-    *checks += 3;
+    int bad = check_vacc(ref, simd, name) + check_hpass3(ref, simd, name) + check_yuv(ref, simd, name) +
+              check_norm3(ref, simd, name);
+    *checks += 4;
     fprintf(stderr, "kernels %s vs scalar: %s\n", name, bad ? "MISMATCH" : "bit-identical");
     return bad ? 1 : 0;
 }
