@@ -17,7 +17,7 @@ from valuepix_core.catalog import Calibration, Match
 from valuepix_core.catalog import calibrate as cal_mod
 from valuepix_core.catalog import io as cio
 from valuepix_core.catalog import store as store_mod
-from valuepix_core.catalog.index import ExactIndex, USearchIndex, ann_available
+from valuepix_core.catalog.index import ExactIndex, FaissIVFIndex, ann_available
 from valuepix_core.catalog.valuation import estimate
 
 DIM = 64
@@ -353,7 +353,7 @@ def test_remove_leaves_no_row_or_vector_in_db_file(tmp_path, vecs):
         cat.remove_item("secret-item-42")
         assert cat.match(secret).matches[0].item_id != "secret-item-42"
         # the in-memory search matrix keeps no copy either
-        assert not any(np.allclose(row, secret, atol=1e-3) for row in cat._index._mat)
+        assert not any(np.allclose(row, secret, atol=1e-3) for row in cat._index.vectors())
     con = sqlite3.connect(p)
     assert con.execute("SELECT count(*) FROM items WHERE item_id='secret-item-42'").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM embeddings WHERE item_id='secret-item-42'").fetchone()[0] == 0
@@ -450,52 +450,68 @@ def test_calibration_roundtrip_module(tmp_path, monkeypatch):
 
 
 # --- index backends ----------------------------------------------------------------------
-@pytest.mark.parametrize("dtype", ["float32", "float16"])
+needs_faiss = pytest.mark.skipif(not ann_available(), reason="faiss-cpu (extra 'ann') not installed")
+
+
+@pytest.mark.parametrize("dtype", ["float32", pytest.param("float16", marks=needs_faiss)])
 def test_exact_index_matches_brute_force(dtype, tmp_path):
     rng = np.random.default_rng(3)
     X = unit(rng.standard_normal((500, DIM)))
     Q = unit(rng.standard_normal((7, DIM)))
-    for mmap in (None, str(tmp_path / "m.npy")):
+    for mmap in (None, str(tmp_path / "m.npy")) if dtype == "float32" else (None,):
         idx = ExactIndex(DIM, dtype=dtype, mmap_path=mmap, capacity=16)
         ids = np.arange(1000, 1500)
         for s in range(0, 500, 128):  # grows several times
             idx.add(ids[s:s + 128], X[s:s + 128])
         sims, got = idx.search(Q, 10)
-        ref = np.argsort(-(Q @ X.T), axis=1)[:, :10] + 1000
+        ref_sims = Q @ X.T
+        ref = np.argsort(-ref_sims, axis=1)[:, :10] + 1000
         assert (got == ref).mean() > 0.97 if dtype == "float16" else (got == ref).all()
+        assert np.allclose(sims, np.sort(ref_sims, axis=1)[:, ::-1][:, :10], atol=2e-3)
         idx.remove(ids[:250])
         assert len(idx) == 250
         sims, got = idx.search(Q, 10)
         assert (got >= 1250).all()
-        _, got = idx.search(Q, 5, id_filter=lambda a: a % 2 == 0)
-        assert (got % 2 == 0).all()
+        assert np.allclose(idx.vectors(), X[idx._ids[:len(idx)] - 1000], atol=2e-3)
+        even = np.arange(1250, 1500, 2)
+        _, got = idx.search(Q, 5, allowed=even)
+        assert (got % 2 == 0).all() and (got >= 1250).all()
+        if dtype == "float32":  # the removed rows are zeroed, not left behind
+            assert not np.any(np.abs(idx._mat[len(idx):]).sum(axis=1))
         idx.close()
         if mmap:
             assert not os.path.exists(mmap)
 
 
-@pytest.mark.skipif(not ann_available(), reason="usearch not installed")
-def test_usearch_index_recall_and_remove(vecs):
+@needs_faiss
+def test_ivf_index_recall_and_remove():
     rng = np.random.default_rng(4)
-    X = unit(rng.standard_normal((2000, DIM)))
-    Q = unit(X[:50] + 0.1 * rng.standard_normal((50, DIM)).astype(np.float32))
-    ann = USearchIndex(DIM)
-    ann.add(np.arange(2000), X)
+    centers = unit(rng.standard_normal((40, DIM)))
+    X = unit(centers[rng.integers(0, 40, 5000)] + 0.3 * unit(rng.standard_normal((5000, DIM))))
+    Q = unit(X[:50] + 0.05 * rng.standard_normal((50, DIM)).astype(np.float32))
+    ann = FaissIVFIndex(DIM, nprobe=16)
+    ann.add(np.arange(5000), X)
+    assert not ann.trained
     ex = ExactIndex(DIM)
-    ex.add(np.arange(2000), X)
+    ex.add(np.arange(5000), X)
     _, a = ann.search(Q, 10)
+    assert ann.trained
     _, e = ex.search(Q, 10)
     recall = np.mean([len(set(x) & set(y)) / 10 for x, y in zip(a, e)])
     assert recall >= 0.95
-    ann.remove(np.arange(0, 2000, 2))
-    assert len(ann) == 1000
+    ann.remove(np.arange(0, 5000, 2))
+    assert len(ann) == 2500
     _, a = ann.search(Q, 10)
     assert (a[a >= 0] % 2 == 1).all()
-    _, a = ann.search(Q, 5, id_filter=lambda ids: ids % 4 == 1)
-    assert (a[a >= 0] % 4 == 1).all()
+    _, a = ann.search(Q, 5, allowed=np.arange(1, 5000, 4))
+    assert (a >= 0).any() and (a[a >= 0] % 4 == 1).all()
+    fresh = unit(rng.standard_normal((10, DIM)))
+    ann.add(np.arange(10000, 10010), fresh)  # added after training
+    _, a = ann.search(fresh, 1)
+    assert (a[:, 0] == np.arange(10000, 10010)).all()
 
 
-@pytest.mark.skipif(not ann_available(), reason="usearch not installed")
+@needs_faiss
 def test_catalog_with_ann_backend(vecs):
     with make(vecs=vecs, index="ann") as cat:
         r = cat.match(noisy(vecs[11]), k=3)

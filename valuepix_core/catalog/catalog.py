@@ -17,7 +17,7 @@ from ..errors import (CatalogError, CatalogModelMismatchError, InvalidArgumentEr
 from . import store as _store
 from . import vectors as _vectors
 from ._rwlock import RWLock
-from .index import ExactIndex, USearchIndex, VectorIndex, ann_available
+from .index import ExactIndex, FaissIVFIndex, VectorIndex, ann_available
 from .matching import Calibration, Match, MatchResult, aggregate_items, calibration_for, verdict
 from .valuation import estimate
 
@@ -36,20 +36,26 @@ class Catalog:
 
     Keyword options: ``index`` ("auto", "exact" or "ann"), ``encoding`` of stored embeddings
     ("f16" or "i8"), ``calibration`` (a :class:`~valuepix_core.catalog.matching.Calibration`;
-    default: the calibrated one for the catalog's model), ``exact_dtype`` ("float32" or "float16"
-    search matrix), ``mmap_path`` (memory-map the exact search matrix to this file).
+    default: the calibrated one for the catalog's model), ``exact_dtype`` of the exact search matrix
+    ("float32": numpy matmul; "float16": faiss SIMD scan, half the memory and time; "auto":
+    float16 when faiss is installed and no ``mmap_path`` is given), ``mmap_path`` (memory-map the exact search matrix to this file).
     """
 
     def __init__(self, path: str | os.PathLike = ":memory:", identifier=None, *, index: str = "auto",
                  encoding: str = "f16", calibration: Calibration | None = None,
-                 exact_dtype: str = "float32", mmap_path: str | None = None,
+                 exact_dtype: str = "auto", mmap_path: str | None = None,
                  ann_threshold: int = ANN_THRESHOLD, readonly: bool = False):
         if index not in ("auto", "exact", "ann"):
             raise InvalidArgumentError("index must be 'auto', 'exact' or 'ann'")
         if encoding not in _vectors.ENCODINGS:
             raise InvalidArgumentError(f"encoding must be one of {_vectors.ENCODINGS}")
-        if index == "ann" and not ann_available():
-            raise CatalogError("index='ann' needs the optional 'usearch' package (pip install 'valuepix_core[ann]')")
+        if (index == "ann" or exact_dtype == "float16") and not ann_available():
+            raise CatalogError("index='ann' and exact_dtype='float16' need the optional 'faiss-cpu' package "
+                               "(pip install 'valuepix_core[ann]')")
+        if exact_dtype == "auto":
+            exact_dtype = "float16" if (ann_available() and mmap_path is None) else "float32"
+        if exact_dtype not in ("float32", "float16"):
+            raise InvalidArgumentError("exact_dtype must be 'auto', 'float32' or 'float16'")
         self._store = _store.Store(path, readonly=readonly)
         self.path = self._store.path
         self._identifier = identifier
@@ -390,7 +396,9 @@ class Catalog:
     def _ensure_index(self) -> VectorIndex | None:
         if self._index is not None or self._dim is None:
             return self._index
-        with self._rw.write():
+        # the write lock keeps writers from committing rows between this load and their own
+        # index update (which would add them twice)
+        with self._write_lock, self._rw.write():
             if self._index is not None:
                 return self._index
             n = self._store.count("embeddings")
@@ -399,7 +407,7 @@ class Catalog:
                 kind = "ann" if (n > self._ann_threshold and ann_available()) else "exact"
             idx: VectorIndex
             if kind == "ann":
-                idx = USearchIndex(self._dim)
+                idx = FaissIVFIndex(self._dim)
             else:
                 idx = ExactIndex(self._dim, dtype=self._exact_dtype, mmap_path=self._mmap_path,
                                  capacity=max(1024, n))
@@ -419,13 +427,13 @@ class Catalog:
             self._index = idx
         return idx
 
-    def _category_filter(self, category: str):
+    def _category_ids(self, category: str) -> np.ndarray:
         arr = self._cat_cache.get(category)
         if arr is None:
             arr = np.array(sorted(e for e, it in self._emb_item.items() if self._item_cat.get(it) == category),
                            dtype=np.int64)
             self._cat_cache[category] = arr
-        return lambda ids: np.isin(ids, arr, assume_unique=False)
+        return arr
 
     def _query_vectors(self, photo_or_embedding) -> np.ndarray:
         x = photo_or_embedding
@@ -478,8 +486,8 @@ class Catalog:
             n = len(idx)
             max_refs = max((len(v) for v in self._item_embs.values()), default=1)
             fetch = min(n, max(k, 2) * max(1, max_refs) + 8)
-            flt = self._category_filter(category) if category is not None else None
-            sims, ids = idx.search(q, fetch, id_filter=flt) if n else (np.zeros((len(q), 0)), np.zeros((len(q), 0), int))
+            allowed = self._category_ids(category) if category is not None else None
+            sims, ids = idx.search(q, fetch, allowed=allowed) if n else (np.zeros((len(q), 0)), np.zeros((len(q), 0), int))
             emb_item = self._emb_item
             ranked_all = [aggregate_items(sims[r], ids[r], emb_item)[: max(k, 2)] for r in range(len(q))]
         meta = self._store.get_items([it for ranked in ranked_all for it, _ in ranked])
