@@ -267,7 +267,7 @@ class FaissIVFIndex(VectorIndex):
 
     The coarse quantizer is trained by k-means when the index is first searched (or at
     :meth:`train`); vectors added before that are buffered (float16) and, while fewer than
-    ``min_train`` exist, scanned exactly.  ``nlist`` defaults to ``4·sqrt(n)`` (n at training
+    ``min_train`` exist, scanned exactly.  ``nlist`` defaults to ``sqrt(n)`` (n at training
     time); ``nprobe`` (lists scanned per query) trades latency for recall — see docs/catalog.md
     for recall@10 vs exact at 10k / 100k / 1M.
     """
@@ -298,7 +298,7 @@ class FaissIVFIndex(VectorIndex):
         faiss = self._faiss
         ids = np.concatenate(self._pending_ids)
         n = len(ids)
-        nlist = self.nlist or int(min(65536, max(1, 4 * np.sqrt(n))))
+        nlist = self.nlist or int(min(65536, max(1, np.sqrt(n))))
         nlist = max(1, min(nlist, n // 8 or 1))
         quantizer = faiss.IndexFlatIP(self.dim)
         index = faiss.IndexIVFScalarQuantizer(quantizer, self.dim, nlist, faiss.ScalarQuantizer.QT_fp16,
