@@ -101,7 +101,7 @@ def ort_ident():
 @pytest.fixture(scope="module")
 def held_out(eval_images, repo_root):
     """Eval photos at odd positions: the calibration set (even positions) is never scored."""
-    calib_file = repo_root / "models" / "efficientnet_lite0" / "calibration.json"  # not shipped
+    calib_file = repo_root / "models" / "efficientnet_lite0" / "reports" / "calibration.json"  # not shipped
     calib = set(json.loads(calib_file.read_text())["photos"])
     held = eval_images[1::2]
     assert len(calib) == 100 and not calib & {p.name for p in held}

@@ -48,7 +48,8 @@ INT8 = f"{NAME}_int8.onnx"
 ORT = {"arm": f"{NAME}_int8.arm.ort", "amd64": f"{NAME}_int8.amd64.ort"}
 OPS_CONFIG = "required_operators.config"
 LABELS = "labels.tsv"
-NOTICE = "NOTICE.md"
+NOTICE = "NOTICE.txt"
+REPORTS = HERE / "reports"  # not shipped: setup.py copies only top-level model files
 INPUT_NAME = "input"
 SIZE = 224
 SHORTER = 256
@@ -260,7 +261,8 @@ def stage_quantize(args) -> None:
         )
     print(f"wrote {HERE / INT8} ({(HERE / INT8).stat().st_size} bytes), calibrated on {len(calib)} photos "
           f"preprocessed with {PREPROCESS['impl']}")
-    (HERE / "calibration.json").write_text(json.dumps({
+    REPORTS.mkdir(exist_ok=True)
+    (REPORTS / "calibration.json").write_text(json.dumps({
         "preprocess": PREPROCESS["impl"], "photos": [p.name for p in calib]}, indent=1) + "\n")
 
 
@@ -334,14 +336,15 @@ def stage_evaluate(args) -> dict:
         res[f"ort_{t}"]["max_abs_logit_diff_vs_int8_onnx"] = float(
             np.abs(outs[f"ort_{t}"][0] - outs["int8"][0]).max())
     print(json.dumps(res, indent=2))
-    (HERE / "accuracy.json").write_text(json.dumps(res, indent=2) + "\n")
+    REPORTS.mkdir(exist_ok=True)
+    (REPORTS / "accuracy.json").write_text(json.dumps(res, indent=2) + "\n")
     return res
 
 
 def stage_manifest(args) -> None:
     import onnxruntime as ort
 
-    acc = json.loads((HERE / "accuracy.json").read_text())
+    acc = json.loads((REPORTS / "accuracy.json").read_text())
     files = {}
     for key, fname in [("fp32", FP32), ("int8", INT8), ("ort_arm", ORT["arm"]),
                        ("ort_amd64", ORT["amd64"]), ("labels", LABELS),
