@@ -90,7 +90,7 @@ def test_stereo_is_downmixed_and_frames_are_carried():
     raw = inter.tobytes()
     conv = AudioConverter(DictationOptions(channels=2), 16000)
     out = _drain(conv, [raw[:3], raw[3:10], raw[10:]])
-    np.testing.assert_allclose(out, (left.astype(np.float32) + right) / 2)
+    np.testing.assert_array_equal(out, np.round((left.astype(np.float32) + right) / 2))  # int16 grid
 
 
 def test_numpy_2d_and_memoryview_inputs():
@@ -100,7 +100,7 @@ def test_numpy_2d_and_memoryview_inputs():
     b = _drain(AudioConverter(DictationOptions(channels=2, sample_format="float32"), 16000),
                [memoryview(st.tobytes())])
     np.testing.assert_array_equal(a, b)
-    np.testing.assert_allclose(a, x * 32768, rtol=1e-6)
+    np.testing.assert_array_equal(a, np.round(x * 32768))
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
@@ -153,13 +153,21 @@ def test_numpy_dtype_and_shape_must_match():
 
 @pytest.mark.parametrize("rate", [8000, 22050, 44100, 48000])
 def test_resampling_keeps_duration_in_fixed_blocks(rate):
-    opts = DictationOptions(sample_rate=rate, block_ms=100)
+    opts = DictationOptions(sample_rate=rate, block_ms=100, deterministic=True)
     conv = AudioConverter(opts, 16000)
     x = (np.sin(np.arange(rate) * 2 * np.pi * 440 / rate) * 8000).astype(np.int16)  # 1 s
     blocks = [b.size for c in np.array_split(x, 7) for b in conv.push(c)]
     assert all(n == 1600 for n in blocks)
     tail = [b.size for b in conv.flush()]
     assert abs(sum(blocks) + sum(tail) - 16000) <= 2
+
+
+def test_non_deterministic_mode_holds_nothing_back():
+    conv = AudioConverter(DictationOptions(block_ms=100), 16000)
+    x = np.arange(4000, dtype=np.int16)
+    sizes = [b.size for b in conv.push(x)]
+    assert sizes == [1600, 1600, 800] and conv.pending_samples == 0
+    assert [b.size for b in conv.flush()] == []
 
 
 def test_release_forgets_all_audio():

@@ -9,8 +9,9 @@ Everything the caller feeds passes through :class:`AudioConverter` before Vosk s
   :class:`AudioFormatError` instead of turning into silent garbage;
 * stereo (any channel count) is averaged to mono; any rate is resampled to the model's rate by a
   streaming soxr resampler (anti-aliased; state kept between chunks);
-* the result is cut into fixed decode blocks (``DictationOptions.block_ms``) so the decoder sees
-  the same blocks whatever chunk sizes arrive — one half of deterministic mode.
+* in deterministic mode the result is cut into fixed decode blocks (``DictationOptions.block_ms``)
+  so the decoder sees the same blocks whatever chunk sizes arrive (the other half of determinism is
+  dither off); otherwise it goes to the decoder at once (nothing left to decode at ``finish()``).
 
 Samples are float32 in int16 scale (-32768..32767), what ``vosk_recognizer_accept_waveform_f``
 takes, so 16 kHz int16 input reaches Vosk bit-exact.  The only audio held between calls is the
@@ -84,8 +85,10 @@ def looks_like_float32(samples: np.ndarray) -> bool:
 class AudioConverter:
     """Turns caller chunks into fixed-size float32 blocks at the model's rate (see module doc)."""
 
-    def __init__(self, opts: DictationOptions, model_rate: float):
+    def __init__(self, opts: DictationOptions, model_rate: float, fixed_blocks: bool | None = None):
         self.opts = opts
+        # fixed decode blocks make the decoder's input independent of the caller's chunking
+        self.fixed_blocks = opts.deterministic if fixed_blocks is None else bool(fixed_blocks)
         self.model_rate = float(model_rate)
         self.block = max(1, int(round(self.model_rate * opts.block_ms / 1000.0)))
         self._frame_bytes = opts.bytes_per_frame
@@ -195,7 +198,16 @@ class AudioConverter:
         return y
 
     def _blocks(self, y: np.ndarray | None, last: bool) -> Iterator[np.ndarray]:
-        """Cut model-rate samples into fixed blocks; with ``last`` also yield the short tail."""
+        """Cut model-rate samples into fixed blocks; with ``last`` also yield the short tail.
+
+        Without ``fixed_blocks`` (non-deterministic mode) nothing is held back: every sample is
+        yielded at once, in pieces of at most one block, so ``finish()`` has no audio left to decode.
+        """
+        if not self.fixed_blocks:
+            if y is not None:
+                for pos in range(0, y.size, self.block):
+                    yield y[pos:pos + self.block]
+            return
         if y is not None and y.size:
             pos = 0
             if self._fill:

@@ -157,6 +157,7 @@ class Dictation:
         self._utt_start = 0
         self._utterance = 0
         self._last_partial: list[str] = []
+        self._last_partial_pos = 0
 
     def _pos(self) -> int:
         return self._rec.samples_total - self._base
@@ -185,10 +186,14 @@ class Dictation:
         elif self._max_utt is not None and self._pos() - self._utt_start >= self._max_utt:
             reason = "max_length"
         else:
-            if allow_partials:
+            # partials at most once per block of audio, however small the caller's chunks are
+            if allow_partials and self._pos() - self._last_partial_pos >= self._conv.block:
+                self._last_partial_pos = self._pos()
                 self._partial(events)
             return
-        final = self._final(rec.result(), reason)
+        # FinalResult (not Result): libvosk then frees the utterance's feature pipeline, so features
+        # of earlier utterances are not kept (privacy) and memory stays flat over long streams.
+        final = self._final(rec.final(), reason)
         if final.text:
             events.append(final)
 
