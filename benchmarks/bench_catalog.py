@@ -189,3 +189,57 @@ def test_catalog_match_10k(benchmark, tmp_path):
         all_threads()
         benchmark.extra_info.update({"n": 10_000, "dim": DIM, "index": cat.stats()["index"],
                                      "enroll_items_per_s": round(10_000 / enroll, 1)})
+
+
+@pytest.mark.skipif(os.environ.get("VALUEPIX_BENCH_ANN_CHOICE") != "1",
+                    reason="set VALUEPIX_BENCH_ANN_CHOICE=1 to compare ANN libraries (~20 min)")
+@pytest.mark.parametrize("library", ["faiss-ivf-sqfp16", "faiss-ivf-flat", "usearch-hnsw-f16", "hnswlib-hnsw"])
+def test_ann_library_choice(benchmark, library):
+    """How the ANN library was picked: build time (2 threads), recall@10 and 1-thread latency at
+    100k x 1280-d for each candidate, at settings reaching recall@10 >= 0.95."""
+    n = 100_000
+    db, q, gt = dataset(n)
+    x = db.astype(np.float32)
+    ids = np.arange(n)
+    t0 = time.perf_counter()
+    if library.startswith("faiss"):
+        faiss = pytest.importorskip("faiss")
+        faiss.omp_set_num_threads(2)
+        nlist = int(4 * np.sqrt(n))
+        quant = faiss.IndexFlatIP(DIM)
+        if library.endswith("flat"):
+            index = faiss.IndexIVFFlat(quant, DIM, nlist, faiss.METRIC_INNER_PRODUCT)
+        else:
+            index = faiss.IndexIVFScalarQuantizer(quant, DIM, nlist, faiss.ScalarQuantizer.QT_fp16,
+                                                  faiss.METRIC_INNER_PRODUCT)
+        index.train(x[np.random.default_rng(0).choice(n, 30 * nlist, replace=False)])
+        index.add(x)
+        index.nprobe = 16
+        search = lambda v: index.search(v.reshape(1, -1), K)[1]  # noqa: E731
+        setting = {"nlist": nlist, "nprobe": 16}
+    elif library.startswith("usearch"):
+        usearch = pytest.importorskip("usearch.index")
+        index = usearch.Index(ndim=DIM, metric="ip", dtype="f16", connectivity=16, expansion_add=128,
+                              expansion_search=64)
+        index.add(ids, x, threads=2)
+        search = lambda v: index.search(v, K, threads=1).keys.reshape(1, -1)  # noqa: E731
+        setting = {"M": 16, "ef_construction": 128, "ef": 64}
+    else:
+        hnswlib = pytest.importorskip("hnswlib")
+        index = hnswlib.Index(space="ip", dim=DIM)
+        index.init_index(max_elements=n, ef_construction=100, M=16)
+        index.set_num_threads(2)
+        index.add_items(x, ids)
+        index.set_ef(64)
+        search = lambda v: index.knn_query(v, K)[0]  # noqa: E731
+        setting = {"M": 16, "ef_construction": 100, "ef": 64}
+    build = time.perf_counter() - t0
+    with one_thread():
+        if library.startswith("hnswlib"):
+            index.set_num_threads(1)
+        found = np.concatenate([search(v) for v in q])
+        rec = recall_at_k(found, gt)
+        _run(benchmark, search, q, rounds=200)
+    all_threads()
+    benchmark.extra_info.update({"library": library, "n": n, "build_s_2_threads": round(build, 1),
+                                 "recall_at_10_vs_exact": round(rec, 4), **setting})

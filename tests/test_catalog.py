@@ -632,3 +632,10 @@ def test_cli_end_to_end(tmp_path, monkeypatch, capsys):
     capsys.readouterr()
     assert main(["catalog", "--catalog", db2, "list"]) == 0
     assert "w1" not in capsys.readouterr().out
+    # relative paths: a folder import and an export into a new sub-folder
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pics").mkdir()
+    (tmp_path / "pics" / "red_mug.jpg").write_bytes(b"W-mug")
+    assert main(["catalog", "--catalog", "rel.sqlite", "import", "--folder", "pics", "--no-progress"]) == 0
+    assert main(["catalog", "--catalog", "rel.sqlite", "export", "out/x.jsonl", "--no-progress"]) == 0
+    assert json.loads((tmp_path / "out" / "x.jsonl").read_text())["name"] == "red mug"

@@ -120,7 +120,7 @@ def import_folder(catalog, folder: str | os.PathLike, *, category: str | None = 
                   on_conflict: str = "error", progress: bool = False) -> ImportReport:
     """One item per photo file (id = file stem) and one per sub-folder (id = folder name, every
     photo inside is a reference).  Names are the ids with ``_`` / ``-`` as spaces."""
-    folder = Path(folder)
+    folder = Path(os.path.abspath(folder))
     if not folder.is_dir():
         raise InvalidArgumentError(f"{folder} is not a folder")
     entries: list[tuple[str, list[str]]] = []
@@ -165,6 +165,7 @@ def export_jsonl(catalog, path: str | os.PathLike, *, include_embeddings: bool =
     were enrolled from, re-encoded without EXIF/GPS, and list them under ``images``.
     """
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     pdir = Path(photos_dir) if photos_dir is not None else None
     if pdir is not None:
         pdir.mkdir(parents=True, exist_ok=True)
