@@ -450,3 +450,20 @@ def test_exif_rotated_phone_copies_match_upright(held_out, held_results, int8):
         r = int8.identify(phone_copy(p, (3, 6, 8)[i % 3]))
         same += r.labels[0].index == upright[i]
     assert same / len(held_out) >= 0.97
+
+
+def test_onnxruntime_gets_exactly_the_verified_bytes(monkeypatch):
+    """No window between hash check and load: the session is built from the hashed bytes."""
+    seen = []
+    real = ort.InferenceSession
+
+    def spy(model, *a, **kw):
+        seen.append(model)
+        return real(model, *a, **kw)
+
+    monkeypatch.setattr(ort, "InferenceSession", spy)
+    with vp.Identifier(vp.IdentifierOptions(variant="ort")) as ident:
+        assert "-ort-" in ident.model_id
+    assert len(seen) == 1 and isinstance(seen[0], bytes)
+    sha = hashlib.sha256(seen[0]).hexdigest()
+    assert sha in {MANIFEST["files"]["ort_arm"]["sha256"], MANIFEST["files"]["ort_amd64"]["sha256"]}
