@@ -182,17 +182,15 @@ class _Model:
 
 
 def _resolve_manifest(model: str | Path) -> Path:
+    """A bare name ("efficientnet_lite0") is a shipped model; anything else is a path to a model
+    directory or to its manifest file."""
     from ._resources import models_root
 
-    p = Path(model)
-    if p.suffix == ".json" or p.is_file():
-        cand = p
-    elif p.is_dir():
-        cand = p / "manifest.json"
-    elif isinstance(model, str) and "/" not in model and "\\" not in model:
+    if isinstance(model, str) and not any(sep in model for sep in ("/", "\\")) and not model.endswith(".json"):
         cand = models_root() / model / "manifest.json"
     else:
-        cand = p / "manifest.json"
+        p = Path(model)
+        cand = p / "manifest.json" if p.is_dir() else p
     if not cand.is_file():
         raise ModelNotFoundError(f"model manifest not found: {cand}")
     return cand
