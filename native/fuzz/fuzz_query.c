@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         FUZZ_CHECK(sb > 0);
     }
     /* small enough: run it for real over exact-size buffers (contiguous planes only) */
-    if (!im.plane1 && !im.plane2 && vp_image_bytes(&im, &ib) == VP_OK && ib <= (1u << 20) && ob <= (1u << 20)) {
+    if (!im.plane1 && !im.plane2 && vp_image_bytes(&im, &ib) == VP_OK && ib <= (256u << 10) && ob <= (256u << 10)) {
         uint8_t *pix = (uint8_t *)malloc(ib), *out = (uint8_t *)malloc(ob), *scr = (uint8_t *)malloc(sb);
         size_t i;
         FUZZ_CHECK(pix && out && scr);
