@@ -407,7 +407,7 @@ def stage_manifest(args) -> None:
             "command": "/work/venv-export/bin/python models/efficientnet_lite0/build.py all --eval-dir ../shared/eval",
             "ort_command": "python -m onnxruntime.tools.convert_onnx_models_to_ort --optimization_style Fixed --target_platform "
                            "{arm,amd64} efficientnet_lite0_int8.onnx",
-            "exporter": "torch.onnx.export(dynamo=True), opset 18, fixed 224x224, dynamic batch",
+            "exporter": "torch.onnx.export(dynamo=True) default opset (20 with torch 2.13), fixed 224x224, dynamic batch",
             "tool_versions": versions,
             "python": platform.python_version(),
             "onnxruntime_used_for_eval": ort.__version__,
