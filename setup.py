@@ -7,6 +7,7 @@ Metadata lives in pyproject.toml; this file only adds what setuptools cannot exp
 from __future__ import annotations
 
 import glob
+import json
 import os
 import shutil
 import sys
@@ -25,7 +26,6 @@ C_SOURCES = sorted(glob.glob(os.path.join("native", "src", "*.c")))
 # Same flags as native/Makefile: no FMA contraction so every build computes the same floats.
 C_FLAGS = ["-std=c99", "-O2", "-ffp-contract=off", "-fvisibility=hidden", "-D_POSIX_C_SOURCE=200809L"]
 C_INCLUDES = [os.path.join("native", "include"), os.path.join("native", "src")]
-SHIPPED_MODEL_SUFFIXES = (".onnx", ".ort", ".json", ".txt", ".tsv", ".config")
 
 
 class BuildExt(build_ext):
@@ -75,16 +75,17 @@ class BuildPy(build_py):
         pkg = os.path.join(self.build_lib, "valuepix_core")
         os.makedirs(os.path.join(pkg, "_include"), exist_ok=True)
         shutil.copy2(os.path.join(HERE, "native", "include", "valuepix.h"), os.path.join(pkg, "_include"))
-        for model_dir in sorted(glob.glob(os.path.join(HERE, "models", "*", ""))):
-            if not os.path.isfile(os.path.join(model_dir, "manifest.json")):
-                continue
-            name = os.path.basename(os.path.dirname(model_dir))
-            dst = os.path.join(pkg, "_models", name)
+        for manifest_path in sorted(glob.glob(os.path.join(HERE, "models", "*", "manifest.json"))):
+            model_dir = os.path.dirname(manifest_path)
+            dst = os.path.join(pkg, "_models", os.path.basename(model_dir))
             os.makedirs(dst, exist_ok=True)
-            for f in sorted(os.listdir(model_dir)):
-                src = os.path.join(model_dir, f)
-                if os.path.isfile(src) and f.endswith(SHIPPED_MODEL_SUFFIXES):
-                    shutil.copy2(src, dst)
+            shutil.copy2(manifest_path, dst)
+            with open(manifest_path) as f:
+                files = json.load(f).get("files", {})
+            # ship exactly the files the manifest lists (scripts and reports stay in the repository)
+            for entry in files.values():
+                rel = entry["path"] if isinstance(entry, dict) else entry
+                shutil.copy2(os.path.join(model_dir, rel), os.path.join(dst, os.path.basename(rel)))
 
 
 ext = Pybind11Extension(
