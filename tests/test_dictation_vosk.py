@@ -12,6 +12,8 @@ import weakref
 import numpy as np
 import pytest
 
+from valuepix_core.dictation.model import evict_model
+
 from valuepix_core import (AudioFormatError, Dictation, DictationOptions, FinalTranscript,
                            InvalidArgumentError, PartialTranscript)
 
@@ -150,11 +152,12 @@ def test_privacy_no_files_and_no_audio_kept(det):
 
 
 def test_overlay_config_dir_is_removed_after_load():
-    from valuepix_core.dictation.model import get_model
+    from valuepix_core.dictation.model import evict_model, get_model
 
     tmp = tempfile.gettempdir()
     before = {n for n in os.listdir(tmp) if n.startswith("valuepix-vosk-conf-")}
     get_model(KO, deterministic=True, endpoint_silence_s=0.4)
+    assert evict_model(KO, deterministic=True, endpoint_silence_s=0.4)
     after = {n for n in os.listdir(tmp) if n.startswith("valuepix-vosk-conf-")}
     assert after == before
 
@@ -167,6 +170,7 @@ def test_endpoint_tuning_and_max_utterance():
         with Dictation(DictationOptions(model_dir=KO, deterministic=True, endpoint_silence_s=silence)) as d:
             events, _ = run(d, audio, 800)
         eps = [e for e in events if isinstance(e, FinalTranscript)]
+        assert evict_model(KO, deterministic=True, endpoint_silence_s=silence)  # free ~0.5 GB
         return eps[0].audio_time if eps else float("inf")
 
     fast, slow = first_endpoint(0.3), first_endpoint(2.0)

@@ -152,6 +152,17 @@ def get_model(model_dir=None, *, deterministic: bool = False,
         return model
 
 
+def evict_model(model_dir=None, *, deterministic: bool = False,
+                endpoint_silence_s: float | None = None) -> bool:
+    """Drop one cached model (e.g. a one-off endpoint setting) so its memory can be freed."""
+    key = ModelKey(locate(model_dir), bool(deterministic), endpoint_silence_s)
+    with _cache_lock:
+        model = _cache.pop(key, None)
+    if model is not None:
+        model.close()
+    return model is not None
+
+
 def cached_models() -> list[ModelKey]:
     with _cache_lock:
         return list(_cache)
