@@ -1,8 +1,8 @@
 """Catalog: reference items with value ranges, matched by embedding with an open-set verdict.
 
 Modules (each owns one thing): ``store`` (SQLite schema, migrations, transactions), ``vectors``
-(embedding validation and float16 / int8 encodings), ``index`` (exact numpy backend and the usearch
-HNSW backend), ``matching`` (verdict and calibrated confidence), ``valuation``, ``io`` (JSONL
+(embedding validation and float16 / int8 encodings), ``index`` (exact numpy / faiss-float16 backend and the
+faiss IVF ANN backend), ``matching`` (verdict and calibrated confidence), ``valuation``, ``io`` (JSONL
 import / export), ``augment`` (photo augmentations for evaluation), ``calibrate`` (re-runnable
 threshold calibration), ``catalog`` (the :class:`Catalog` that wires them together).
 """

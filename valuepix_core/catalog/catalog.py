@@ -483,6 +483,8 @@ class Catalog:
         calib = self.calibration
         with self._rw.read():
             idx = self._index
+            if idx is None:  # emptied by a concurrent remove_item
+                return [self._empty_result() for _ in range(len(q))]
             n = len(idx)
             max_refs = max((len(v) for v in self._item_embs.values()), default=1)
             fetch = min(n, max(k, 2) * max(1, max_refs) + 8)
