@@ -639,3 +639,18 @@ def test_cli_end_to_end(tmp_path, monkeypatch, capsys):
     assert main(["catalog", "--catalog", "rel.sqlite", "import", "--folder", "pics", "--no-progress"]) == 0
     assert main(["catalog", "--catalog", "rel.sqlite", "export", "out/x.jsonl", "--no-progress"]) == 0
     assert json.loads((tmp_path / "out" / "x.jsonl").read_text())["name"] == "red mug"
+
+
+@needs_faiss
+def test_float32_and_float16_exact_backends_agree(tmp_path, vecs):
+    qs = noisy(vecs[:20], 0.3, 9)
+    out = {}
+    for dt in ("float32", "float16"):
+        with make(vecs=vecs, exact_dtype=dt) as cat:
+            out[dt] = [([m.item_id for m in r.matches], r.unknown) for r in cat.match_many(qs, k=5)]
+            assert cat._index.dtype == np.dtype(dt)
+    assert out["float32"] == out["float16"]
+    with make(vecs=vecs, exact_dtype="float32", mmap_path=str(tmp_path / "m.npy")) as cat:
+        assert [([m.item_id for m in r.matches], r.unknown) for r in cat.match_many(qs, k=5)] == out["float32"]
+        assert os.path.exists(tmp_path / "m.npy")
+    assert not os.path.exists(tmp_path / "m.npy")

@@ -140,21 +140,20 @@ class ExactIndex(VectorIndex):
             self._ids = np.empty(0, dtype=np.int64)
         else:
             self._sq = None
-            self._mat = self._alloc(max(16, capacity))
+            self._mat = self._alloc(max(16, capacity), self.mmap_path)
             self._ids = np.full(self._mat.shape[0], -1, dtype=np.int64)
 
-    def _alloc(self, rows: int) -> np.ndarray:
-        if self.mmap_path is None:
+    def _alloc(self, rows: int, path: str | None) -> np.ndarray:
+        if path is None:
             return np.zeros((rows, self.dim), dtype=np.float32)
-        return np.lib.format.open_memmap(self.mmap_path + ".grow", mode="w+", dtype=np.float32,
-                                         shape=(rows, self.dim))
+        return np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(rows, self.dim))
 
     def _grow(self, need: int) -> None:
         cap = self._mat.shape[0]
         if need <= cap:
             return
         new_cap = max(need, int(cap * 1.5) + 16)
-        new = self._alloc(new_cap)
+        new = self._alloc(new_cap, None if self.mmap_path is None else self.mmap_path + ".grow")
         new[: self._n] = self._mat[: self._n]
         ids = np.full(new_cap, -1, dtype=np.int64)
         ids[: self._n] = self._ids[: self._n]
