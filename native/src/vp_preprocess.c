@@ -346,19 +346,20 @@ vp_status vp_preprocess_query(vp_ctx *ctx, const vp_image *src, const vp_spec *s
 }
 
 static void yuv_row_to_rgb(const vp__kernels *kern, const vp_image *src, int row, int x0, int x1, uint8_t *out) {
-    int stride = src->stride_bytes ? src->stride_bytes : src->width;
-    int ch = (src->height + 1) / 2;
-    const uint8_t *Y = src->data + (size_t)row * (size_t)stride;
+    /* strides in size_t: the default chroma stride (stride + 1) overflows int for stride INT32_MAX */
+    size_t stride = src->stride_bytes ? (size_t)src->stride_bytes : (size_t)src->width;
+    size_t ch = (size_t)(src->height + 1) / 2;
+    const uint8_t *Y = src->data + (size_t)row * stride;
     if (src->format == VP_FORMAT_I420) {
-        int s1 = src->stride1 ? src->stride1 : (stride + 1) / 2;
-        int s2 = src->stride2 ? src->stride2 : s1;
-        const uint8_t *U = src->plane1 ? src->plane1 : src->data + (size_t)stride * (size_t)src->height;
-        const uint8_t *V = src->plane2 ? src->plane2 : U + (size_t)s1 * (size_t)ch;
-        kern->yuv_row(Y, U + (size_t)(row / 2) * (size_t)s1, V + (size_t)(row / 2) * (size_t)s2, 1, x0, x1, out);
+        size_t s1 = src->stride1 ? (size_t)src->stride1 : (stride + 1) / 2;
+        size_t s2 = src->stride2 ? (size_t)src->stride2 : s1;
+        const uint8_t *U = src->plane1 ? src->plane1 : src->data + stride * (size_t)src->height;
+        const uint8_t *V = src->plane2 ? src->plane2 : U + s1 * ch;
+        kern->yuv_row(Y, U + (size_t)(row / 2) * s1, V + (size_t)(row / 2) * s2, 1, x0, x1, out);
     } else {
-        int s1 = src->stride1 ? src->stride1 : (stride + 1) & ~1;
-        const uint8_t *UV = src->plane1 ? src->plane1 : src->data + (size_t)stride * (size_t)src->height;
-        const uint8_t *r = UV + (size_t)(row / 2) * (size_t)s1;
+        size_t s1 = src->stride1 ? (size_t)src->stride1 : (stride + 1) & ~(size_t)1;
+        const uint8_t *UV = src->plane1 ? src->plane1 : src->data + stride * (size_t)src->height;
+        const uint8_t *r = UV + (size_t)(row / 2) * s1;
         int nv12 = src->format == VP_FORMAT_NV12;
         kern->yuv_row(Y, nv12 ? r : r + 1, nv12 ? r + 1 : r, 2, x0, x1, out);
     }
