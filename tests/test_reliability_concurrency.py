@@ -114,6 +114,8 @@ READER_CHILD = """
     from test_reliability_integrity import CAL, vectors
     path, n_base, loops = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     cat = vp.Catalog(path, calibration=CAL, readonly=True)
+    print("READY", flush=True)
+    sys.stdin.readline()  # the parent starts writing, then says go
     seen = set()
     for it in range(loops):
         i = it % n_base
@@ -130,7 +132,7 @@ def test_catalog_writes_concurrent_with_reads(tmp_path):
     process (its own read-only Catalog on the same WAL file) keep matching the base items: every
     read gives the sequential answer, no errors; the final catalog equals one built sequentially."""
     p = tmp_path / "wal.sqlite"
-    n_base, n_new = 20, 120
+    n_base, n_new, n_max, loops = 20, 120, 1500, 1500 * ROUNDS
     errors: list = []
     with vp.Catalog(p, calibration=CAL) as cat:
         for i in range(n_base):
@@ -156,9 +158,15 @@ def test_catalog_writes_concurrent_with_reads(tmp_path):
             except Exception as exc:  # reported below
                 errors.append(exc)
 
+        written = [0]
+
         def writer():
+            # at least n_new items, and on until the reader process has finished (bounded)
             try:
-                for j in range(n_new):
+                for j in range(n_max):
+                    if j >= n_new and child.poll() is not None:
+                        break
+                    written[0] = j + 1
                     cat.add_item(f"new-{j}", f"New {j}", embeddings=-vectors(500 + j), model_id=MODEL)
                     if j % 3 == 2:
                         cat.remove_item(f"new-{j - 1}")
@@ -171,13 +179,16 @@ def test_catalog_writes_concurrent_with_reads(tmp_path):
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join([str(REPO), str(REPO / "tests"), env.get("PYTHONPATH", "")])
         child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(READER_CHILD), str(p), str(n_base),
-                                  str(400 * ROUNDS)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 text=True, env=env, cwd=str(REPO))
+                                  str(loops)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True, env=env, cwd=str(REPO))
+        assert child.stdout.readline().strip() == "READY", child.stderr.read()
         threads = [threading.Thread(target=reader, args=(t,)) for t in range(4)]
         for t in threads:
             t.start()
         w = threading.Thread(target=writer)
         w.start()
+        child.stdin.write("go\n")
+        child.stdin.flush()
         w.join()
         stop.set()
         for t in threads:
@@ -185,8 +196,8 @@ def test_catalog_writes_concurrent_with_reads(tmp_path):
         out, err = child.communicate(timeout=300)
         assert child.returncode == 0, err[-2000:]
         report = json.loads(out.strip().splitlines()[-1])
-        print("reader process:", report)  # item counts it saw while the writer ran (informational)
-        assert report["ok"] == 400 * ROUNDS
+        print("reader process:", report, "writer items:", written[0])  # informational
+        assert report["ok"] == loops
         assert not errors, errors[:3]
         assert all(r >= 50 for r in reads), reads
         final_ids = sorted(it["item_id"] for it in cat.items())
@@ -196,7 +207,7 @@ def test_catalog_writes_concurrent_with_reads(tmp_path):
     with vp.Catalog(seq, calibration=CAL) as s:
         for i in range(n_base):
             s.add_item(f"item-{i}", f"Item {i}", value_low=1.0, value_high=2.0, embeddings=vectors(i), model_id=MODEL)
-        for j in range(n_new):
+        for j in range(written[0]):
             s.add_item(f"new-{j}", f"New {j}", embeddings=-vectors(500 + j), model_id=MODEL)
             if j % 3 == 2:
                 s.remove_item(f"new-{j - 1}")
