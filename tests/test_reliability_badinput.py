@@ -25,6 +25,7 @@ ALLOWED = {
     "unsupported": {"UnsupportedFormatError"},
     "too_large": {"ImageTooLargeError"},
     "any": {"ok", "InvalidImageError", "UnsupportedFormatError", "ImageTooLargeError"},
+    "decodes": {"ok"},
 }
 
 IMAGE_CHILD = """
@@ -152,7 +153,7 @@ def _leak_cases(tmp_path):
     """Cheap bad inputs of every kind, each a callable that must raise a ValuePixError."""
     cases = []
     for name, (data, exp) in image_cases().items():
-        if exp != "any":  # deterministic failures only, so every call takes the error path
+        if exp not in ("any", "decodes"):  # deterministic failures only, so every call takes the error path
             cases.append(("image:" + name, lambda d=data: vp.preprocess(d)))
     for name, (src, _) in bad_arrays().items():
         if name != "missing-file":
@@ -211,3 +212,21 @@ def test_no_leak_over_10000_bad_inputs(tmp_path):
     growth = (after - before) / 2**20
     print(f"RSS {before / 2**20:.1f} -> {after / 2**20:.1f} MB (+{growth:.2f} MB) over 10,000 bad inputs: {kinds}")
     assert growth < 20, f"RSS grew {growth:.1f} MB over 10,000 bad inputs ({kinds})"
+
+
+def test_identifier_survives_bad_images():
+    """identify() / identify_batch() with malformed photos raise the documented errors and the
+    Identifier keeps giving the same answers afterwards."""
+    cases = image_cases()
+    bad = [cases[n][0] for n in ("empty", "random-0", "png-bomb-60000", "JPEG-trunc-8", "gif-header-only")]
+    good = np.random.default_rng(4).integers(0, 256, (120, 160, 3), dtype=np.uint8)
+    with vp.Identifier() as ident:
+        before = ident.identify(good)
+        for b in bad:
+            with pytest.raises(vp.InvalidImageError):
+                ident.identify(b)
+        with pytest.raises(vp.InvalidImageError):
+            ident.identify_batch([good, bad[1], good])
+        after = ident.identify(good)
+    assert [(x.index, x.score) for x in after.labels] == [(x.index, x.score) for x in before.labels]
+    assert np.array_equal(after.embedding, before.embedding)

@@ -65,6 +65,30 @@ def gif_bomb() -> bytes:
     return bytes(data)
 
 
+def jpeg_exif_variants() -> dict[str, bytes]:
+    """JPEGs whose EXIF block is odd or broken: orientation 0 / 9 / 65535, a truncated IFD, an IFD
+    entry count of 65535 (the pixels are fine: these must decode, orientation treated as 1)."""
+    from PIL import Image
+
+    arr = np.random.default_rng(9).integers(0, 256, (23, 37, 3), dtype=np.uint8)
+    out = {}
+    for o in (0, 9, 65535):
+        exif = Image.Exif()
+        exif[0x0112] = o
+        buf = io.BytesIO()
+        Image.fromarray(arr, "RGB").save(buf, "JPEG", exif=exif.tobytes())
+        out[f"jpeg-exif-orientation-{o}"] = buf.getvalue()
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    raw = exif.tobytes()
+    for name, blob in (("jpeg-exif-truncated", raw[: len(raw) // 2]),
+                       ("jpeg-exif-ifd-count-65535", raw[:14] + b"\xff\xff" + raw[16:])):
+        buf = io.BytesIO()
+        Image.fromarray(arr, "RGB").save(buf, "JPEG", exif=blob)
+        out[name] = buf.getvalue()
+    return out
+
+
 def bmp_variants() -> dict[str, bytes]:
     good = bytearray(_valid_image("BMP"))
     out = {}
@@ -90,6 +114,7 @@ def image_cases() -> dict[str, tuple[bytes, str]]:
       "invalid"  : must raise InvalidImageError (or a subclass)
       "unsupported": must raise UnsupportedFormatError
       "too_large": must raise ImageTooLargeError
+      "decodes"  : must give a tensor (broken metadata around good pixels)
       "any"      : either a correct tensor or InvalidImageError (bit flips inside pixel data may
                    still decode; what must never happen is any other exception, a crash or a hang)
     """
@@ -134,6 +159,8 @@ def image_cases() -> dict[str, tuple[bytes, str]]:
     cases["gif-bomb-65535"] = (gif_bomb(), "any")
     for name, data in bmp_variants().items():
         cases[name] = (data, "any")
+    for name, data in jpeg_exif_variants().items():
+        cases[name] = (data, "decodes")
     cases["bmp-huge"] = (cases["bmp-huge"][0], "too_large")
     return cases
 
