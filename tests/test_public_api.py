@@ -13,7 +13,7 @@ PINNED = {
     "ModelSpecError", "AudioFormatError", "CatalogError", "CatalogModelMismatchError", "CatalogCorruptError",
     "ItemNotFoundError", "PreprocessSpec", "Frame", "preprocess", "Identifier", "IdentifierOptions",
     "IdentifyResult", "Label", "Catalog", "MatchResult", "Match", "Valuation", "Dictation", "DictationOptions",
-    "PartialTranscript", "FinalTranscript", "Word", "__version__",
+    "PartialTranscript", "FinalTranscript", "Word", "Alternative", "__version__",
 }
 
 

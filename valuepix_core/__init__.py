@@ -47,6 +47,7 @@ _LAZY = {
     "PartialTranscript": "dictation",
     "FinalTranscript": "dictation",
     "Word": "dictation",
+    "Alternative": "dictation",
 }
 
 __all__ = sorted(
