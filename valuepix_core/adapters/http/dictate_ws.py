@@ -90,8 +90,10 @@ class _Session:
         self.last_partial = ""
 
     def open(self):
+        """(Re)create the Dictation for the current options; invalid ones fail here, at config time."""
         from ...dictation import Dictation
 
+        self.close()
         self.dictation = Dictation(self.options)
 
     def feed(self, data: bytes) -> dict:
@@ -125,6 +127,7 @@ async def dictate(websocket: WebSocket) -> None:
         return
     session = _Session(options_from_config({}, svc.dictation_base), svc.config.ws_max_message_bytes)
     metrics.dictation_sessions.inc()
+    audio_started = False
     try:
         while True:
             msg = await websocket.receive()
@@ -137,6 +140,7 @@ async def dictate(websocket: WebSocket) -> None:
                                "message-too-large", 1009)
                 if session.dictation is None:
                     await run_in_threadpool(session.open)
+                audio_started = True
                 with metrics.stage.labels("dictation_feed").time():
                     reply = await run_in_threadpool(session.feed, data)
                 await websocket.send_text(json.dumps(reply, ensure_ascii=False))
@@ -148,9 +152,13 @@ async def dictate(websocket: WebSocket) -> None:
             if not isinstance(obj, dict):
                 raise _bad("text messages must be JSON objects")
             if "config" in obj:
-                if session.dictation is not None:
+                if audio_started:
                     raise _bad("config must come before the first audio frame", "invalid-config")
                 session.options = options_from_config(obj["config"], svc.dictation_base)
+                try:
+                    await run_in_threadpool(session.open)
+                except ValuePixError as exc:  # e.g. phrases outside the model's vocabulary
+                    raise _bad(str(exc), "invalid-config") from None
                 continue
             if obj.get("eof") or obj.get("reset"):
                 if session.dictation is None:
