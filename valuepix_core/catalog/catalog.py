@@ -4,6 +4,7 @@ cosine similarity with an open-set "unknown" verdict.  Wires together store (SQL
 """
 from __future__ import annotations
 
+import json
 import math
 import os
 import threading
@@ -235,8 +236,6 @@ class Catalog:
         if category is None:
             cats = [c for c in cats if c]
             category = Counter(cats).most_common(1)[0][0] if cats else None
-        import json
-
         with self._write_lock:
             if mat is not None:
                 self._check_model(model, mat.shape[1])
@@ -301,8 +300,6 @@ class Catalog:
         """Change fields of an item (only those passed) and/or add reference embeddings;
         ``replace_references=True`` first deletes the item's existing embeddings."""
         self._check_open()
-        import json
-
         cur = self.get_item(item_id)
         new = {"name": cur["name"] if name is _UNSET else name,
                "category": cur["category"] if category is _UNSET else category,
@@ -321,11 +318,13 @@ class Catalog:
                     removed = [r[0] for r in con.execute("SELECT emb_id FROM embeddings WHERE item_id=?",
                                                          (item_id,)).fetchall()]
                     con.execute("DELETE FROM embeddings WHERE item_id=?", (item_id,))
-                con.execute("UPDATE items SET name=?, category=?, attributes=?, value_low=?, value_high=?, "
-                            "currency=?, source=?, updated=? WHERE item_id=?",
-                            (new["name"], new["category"], json.dumps(dict(new["attributes"]), sort_keys=True),
-                             new["value_low"], new["value_high"], new["currency"].strip().upper(),
-                             new["source"], _store.now_iso(), item_id))
+                n = con.execute("UPDATE items SET name=?, category=?, attributes=?, value_low=?, value_high=?, "
+                                "currency=?, source=?, updated=? WHERE item_id=?",
+                                (new["name"], new["category"], json.dumps(dict(new["attributes"]), sort_keys=True),
+                                 new["value_low"], new["value_high"], new["currency"].strip().upper(),
+                                 new["source"], _store.now_iso(), item_id)).rowcount
+                if n == 0:  # removed by another thread or process since get_item
+                    raise ItemNotFoundError(item_id)
                 emb_ids = self._insert_embeddings(con, item_id, mat, model, refs)
             if removed:
                 self._forget_embeddings(item_id, removed)
