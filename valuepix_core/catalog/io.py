@@ -109,7 +109,8 @@ def _import_record(catalog, rec: dict, base: Path, on_conflict: str, report: Imp
             f"{where}: embeddings are from model {model!r}, the catalog holds {catalog.model_id!r}, "
             "and the record lists no photos to re-embed")
     if exists:
-        catalog.update_item(item_id, name=str(rec["name"]), replace_references=True, **kwargs)
+        has_refs = "embeddings" in kwargs or "images" in kwargs  # else keep the current references
+        catalog.update_item(item_id, name=str(rec["name"]), replace_references=has_refs, **kwargs)
         report.updated += 1
     else:
         catalog.add_item(item_id, str(rec["name"]), **kwargs)
