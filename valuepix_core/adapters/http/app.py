@@ -11,6 +11,7 @@ import json
 import logging
 import math
 import time
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -357,7 +358,7 @@ async def create_item(request, svc):
     finally:
         images.clear()
     return _JSON(_item_json(it), status_code=201,
-                 headers={"Location": f"/v1/catalog/items/{it['item_id']}"})
+                 headers={"Location": "/v1/catalog/items/" + quote(it["item_id"], safe="", errors="backslashreplace")})
 
 
 @endpoint
