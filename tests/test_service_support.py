@@ -3,6 +3,7 @@ images made on the fly, raw-socket HTTP for the streaming-limit tests."""
 from __future__ import annotations
 
 import io
+import os
 import socket
 import threading
 import time
@@ -24,7 +25,9 @@ class ServerThread:
     def __init__(self, app, **uvicorn_kw):
         import uvicorn
 
-        kw = dict(host="127.0.0.1", port=0, log_level="warning", access_log=False, lifespan="on")
+        # VALUEPIX_TEST_HTTP=h11 / httptools picks uvicorn's HTTP implementation (default: auto)
+        kw = dict(host="127.0.0.1", port=0, log_level="warning", access_log=False, lifespan="on",
+                  http=os.environ.get("VALUEPIX_TEST_HTTP", "auto"))
         kw.update(uvicorn_kw)
         self.config = uvicorn.Config(app, **kw)
         self.server = uvicorn.Server(self.config)

@@ -431,6 +431,13 @@ async def match(request, svc):
     return _JSON({**_match_json(m), "timings_ms": timings})
 
 
+def _by_method(**handlers):
+    async def dispatch(request):
+        return await handlers[request.method if request.method != "HEAD" else "GET"](request)
+
+    return dispatch
+
+
 # -------------------------------------------------------------------------------- error hooks
 async def _http_exception(request, exc: HTTPException):
     kind = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
@@ -468,10 +475,10 @@ def create_app(config: ServiceConfig | None = None, **kw) -> Starlette:
         Route("/metrics", metrics, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
         Route("/v1/identify", identify, methods=["POST"]),
-        Route("/v1/catalog/items", create_item, methods=["POST"]),
-        Route("/v1/catalog/items", list_items, methods=["GET"]),
-        Route("/v1/catalog/items/{item_id:path}", get_item, methods=["GET"]),
-        Route("/v1/catalog/items/{item_id:path}", delete_item, methods=["DELETE"]),
+        # one Route per path, so a 405 lists every allowed method in its Allow header
+        Route("/v1/catalog/items", _by_method(GET=list_items, POST=create_item), methods=["GET", "POST"]),
+        Route("/v1/catalog/items/{item_id:path}", _by_method(GET=get_item, DELETE=delete_item),
+              methods=["GET", "DELETE"]),
         Route("/v1/catalog/match", match, methods=["POST"]),
         WebSocketRoute("/v1/dictate", dictate),
     ]

@@ -84,7 +84,8 @@ _SCHEMAS = {
         "currency": {"type": "string", "default": "USD"},
         "attributes": {"type": "object"}}},
     "ItemCreate": {"allOf": [{"$ref": "#/components/schemas/ItemFields"}, {"type": "object", "properties": {
-        "embeddings": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}},
+        "embeddings": {"type": "array", "minItems": 1,
+                       "items": {"type": "array", "minItems": 1, "items": {"type": "number"}}},
         "model_id": {"type": "string"}}}]},
     "Item": {"type": "object", "required": ["item_id", "name"], "properties": {
         "item_id": {"type": "string"}, "name": {"type": "string"}, "category": {"type": ["string", "null"]},
@@ -133,7 +134,7 @@ def document(config=None) -> dict:
                          "multipart/form-data": {"schema": {"type": "object", "required": ["item", "image"],
                                                             "properties": {
                                                                 "item": {"$ref": "#/components/schemas/ItemFields"},
-                                                                "image": {"type": "array", "items": {
+                                                                "image": {"type": "array", "minItems": 1, "maxItems": 16, "items": {
                                                                     "type": "string", "format": "binary"}}}},
                                                  "encoding": {"item": {"contentType": "application/json"}}}}},
                      "responses": {"201": {"description": "created", "content": {"application/json": {
@@ -145,7 +146,7 @@ def document(config=None) -> dict:
                         {"name": "limit", "in": "query", "required": False,
                          "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
                         {"name": "offset", "in": "query", "required": False,
-                         "schema": {"type": "integer", "minimum": 0, "default": 0}}],
+                         "schema": {"type": "integer", "minimum": 0, "maximum": 1000000000, "default": 0}}],
                     "responses": {"200": {"description": "a page of items", "content": {"application/json": {
                         "schema": {"type": "object", "properties": {
                             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
@@ -166,7 +167,7 @@ def document(config=None) -> dict:
             "requestBody": {"required": True, "content": {
                 **_IMAGE_BODY["content"],
                 "application/json": {"schema": {"type": "object", "required": ["embedding"], "properties": {
-                    "embedding": {"type": "array", "items": {"type": "number"}},
+                    "embedding": {"type": "array", "minItems": 1, "items": {"type": "number"}},
                     "k": {"type": "integer", "minimum": 1, "maximum": 50},
                     "category": {"type": "string"}}}}}},
             "responses": {"200": {"description": "ranked items, open-set verdict, valuation",
