@@ -34,6 +34,7 @@ log = logging.getLogger("valuepix.service")
 
 MAX_K = 50
 MAX_LIST = 1000
+MAX_IMAGES = 16  # reference photos per item-creation request (openapi.py says the same)
 _ITEM_FIELDS = ("item_id", "name", "category", "value_low", "value_high", "currency", "attributes")
 
 
@@ -326,6 +327,8 @@ async def create_item(request, svc):
             check_pixels(im, svc.config.max_pixels)
         if not images:
             raise problems.Problem(422, "missing-image", "multipart item creation needs at least one image part")
+        if len(images) > MAX_IMAGES:
+            raise problems.Problem(422, "invalid-argument", f"at most {MAX_IMAGES} reference images per request")
         embeddings, model_id = None, None
     else:
         fields = _item_fields(await _json_body(request, svc), ("embeddings", "model_id"))
