@@ -127,7 +127,6 @@ def test_exact_search(benchmark, n, dtype):
                                  "recall_at_10_vs_exact": round(rec, 4)})
     assert rec >= (0.99 if dtype == "float16" else 0.999)  # exact over the same data
     idx.close()
-    del idx
     gc.collect()
 
 

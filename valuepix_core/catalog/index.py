@@ -26,9 +26,10 @@ from ..errors import CatalogError, InvalidArgumentError
 def ann_available() -> bool:
     """True when the optional ``faiss-cpu`` package (extra ``ann``) is importable."""
     try:
-        import faiss  # noqa: F401
+        import faiss
     except ImportError:
         return False
+    del faiss
     return True
 
 
@@ -253,9 +254,7 @@ class ExactIndex(VectorIndex):
             self._sq.reset()
             return
         if self.mmap_path is not None:
-            mm = self._mat
-            self._mat = np.zeros((0, self.dim), dtype=np.float32)
-            del mm
+            self._mat = np.zeros((0, self.dim), dtype=np.float32)  # drop the memmap, then its file
             for p in (self.mmap_path, self.mmap_path + ".grow"):
                 if os.path.exists(p):
                     os.remove(p)
