@@ -654,3 +654,25 @@ def test_float32_and_float16_exact_backends_agree(tmp_path, vecs):
         assert [([m.item_id for m in r.matches], r.unknown) for r in cat.match_many(qs, k=5)] == out["float32"]
         assert os.path.exists(tmp_path / "m.npy")
     assert not os.path.exists(tmp_path / "m.npy")
+
+
+@needs_faiss
+def test_catalog_ann_trained_with_category_filter(tmp_path):
+    rng = np.random.default_rng(12)
+    X = unit(rng.standard_normal((3000, DIM)))
+    p = tmp_path / "big.sqlite"
+    with vp.Catalog(p, calibration=CAL) as cat:
+        for i in range(3000):
+            cat.add_item(f"i{i}", f"I{i}", category=("a", "b", "c")[i % 3], embeddings=X[i], model_id=MODEL)
+    with vp.Catalog(p, calibration=CAL, index="ann") as cat:
+        q = noisy(X[:60], 0.05, 3)
+        res = cat.match_many(q, k=3)
+        assert cat._index.trained and cat.stats()["index"] == "ann"
+        assert np.mean([r.matches[0].item_id == f"i{i}" for i, r in enumerate(res)]) >= 0.95
+        r = cat.match(q[4], k=3, category="c")  # item i4 is in "b"
+        assert r.matches and all(m.category == "c" for m in r.matches)
+        assert cat.match(q[4], category="b").matches[0].item_id == "i4"
+        cat.remove_item("i4")
+        assert cat.match(q[4]).matches[0].item_id != "i4"
+        cat.add_item("new", "New", embeddings=X[4], model_id=MODEL)  # into the trained index
+        assert cat.match(q[4]).matches[0].item_id == "new"
