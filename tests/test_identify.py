@@ -200,6 +200,15 @@ def test_invalid_image_raises_library_error(int8):
 
 
 # ------------------------------------------------------------------------------------ batching
+def test_pixel_limit_is_passed_to_preprocess():
+    with vp.Identifier(vp.IdentifierOptions(max_pixels=50 * 50)) as ident:
+        assert ident.identify(np.zeros((50, 50, 3), np.uint8)).labels
+        with pytest.raises(vp.ImageTooLargeError):
+            ident.identify(np.zeros((50, 51, 3), np.uint8))
+        with pytest.raises(vp.ImageTooLargeError):
+            ident.identify_batch([np.zeros((40, 40, 3), np.uint8), np.zeros((60, 60, 3), np.uint8)])
+
+
 def test_batch_equals_single_and_chunks():
     imgs = [synthetic(10 + i, 200 + 17 * i, 180 + 11 * i) for i in range(7)]
     with vp.Identifier(vp.IdentifierOptions(max_batch=3)) as ident:

@@ -22,6 +22,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from .preprocessing.decode import DEFAULT_MAX_PIXELS
 from .categories import Category, aggregate, category_codes
 from .errors import (
     InvalidArgumentError,
@@ -57,6 +58,7 @@ class IdentifierOptions:
         Scores stay the model's softmax probabilities (no renormalisation); the category score
         sums only the classes considered.
     max_batch: largest batch handed to one onnxruntime run by ``identify_batch``.
+    max_pixels: decompression-bomb guard: larger images are refused before decoding.
     cpu_mem_arena: onnxruntime's CPU arena (off: lower peak RSS, the default).
     """
 
@@ -72,6 +74,7 @@ class IdentifierOptions:
     deny_labels: tuple[int | str, ...] = ()
     max_batch: int = 32
     cpu_mem_arena: bool = False
+    max_pixels: int = DEFAULT_MAX_PIXELS
 
     def __post_init__(self):
         if not isinstance(self.model, (str, Path)) or not str(self.model):
@@ -82,7 +85,7 @@ class IdentifierOptions:
         if not providers or not all(isinstance(p, str) and p for p in providers):
             raise InvalidArgumentError("providers must be a non-empty sequence of provider names")
         object.__setattr__(self, "providers", providers)
-        for name in ("intra_op_threads", "inter_op_threads", "top_k", "max_batch"):
+        for name in ("intra_op_threads", "inter_op_threads", "top_k", "max_batch", "max_pixels"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise InvalidArgumentError(f"{name} must be an int >= 1, got {v!r}")
@@ -445,7 +448,7 @@ class Identifier:
 
         session = self._live_session()
         t0 = time.perf_counter()
-        x = preprocess(source, self._spec)
+        x = preprocess(source, self._spec, max_pixels=self.options.max_pixels)
         t1 = time.perf_counter()
         logits, emb = session.run(["logits", "embedding"], {self._model.input_name: x})
         t2 = time.perf_counter()
@@ -468,7 +471,7 @@ class Identifier:
             pre_ms, starts = [], []
             for i, src in enumerate(chunk):
                 t0 = time.perf_counter()
-                preprocess(src, self._spec, out=batch[i:i + 1])
+                preprocess(src, self._spec, out=batch[i:i + 1], max_pixels=self.options.max_pixels)
                 starts.append(t0)
                 pre_ms.append((time.perf_counter() - t0) * 1e3)
             t1 = time.perf_counter()

@@ -118,8 +118,8 @@ def _open(source) -> Image.Image:
             return Image.open(fp)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageTooLargeError(str(exc)) from exc
-    except UnidentifiedImageError as exc:
-        raise UnsupportedFormatError(f"not a supported image format ({exc})") from exc
+    except UnidentifiedImageError as exc:  # (its text names the stream object: not for callers)
+        raise UnsupportedFormatError("not a supported image format (JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC)") from exc
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise InvalidImageError(f"unreadable image: {exc}") from exc
 
