@@ -676,3 +676,30 @@ def test_catalog_ann_trained_with_category_filter(tmp_path):
         assert cat.match(q[4]).matches[0].item_id != "i4"
         cat.add_item("new", "New", embeddings=X[4], model_id=MODEL)  # into the trained index
         assert cat.match(q[4]).matches[0].item_id == "new"
+
+
+def test_damaged_content_and_foreign_databases_raise_catalog_corrupt(tmp_path, vecs):
+    other = tmp_path / "other.sqlite"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE notes(x)")
+    con.commit()
+    con.close()
+    with pytest.raises(vp.CatalogCorruptError, match="not a valuepix catalog"):
+        vp.Catalog(other)
+    con = sqlite3.connect(other)
+    assert [r[0] for r in con.execute("SELECT name FROM sqlite_master")] == ["notes"]  # left untouched
+    con.close()
+    for sql, action in (
+        ("UPDATE items SET attributes='{broken' WHERE item_id='item-1'", lambda c: c.get_item("item-1")),
+        ("UPDATE items SET name=CAST(x'fffe41' AS TEXT) WHERE item_id='item-2'", lambda c: list(c.items())),
+        ("UPDATE embeddings SET vector=x'0102' WHERE item_id='item-3'", lambda c: c.match(vecs[0])),
+    ):
+        p = tmp_path / f"d{abs(hash(sql))}.sqlite"
+        make(p, vecs=vecs, n=5).close()
+        con = sqlite3.connect(p)
+        con.execute(sql)
+        con.commit()
+        con.close()
+        with vp.Catalog(p, calibration=CAL) as cat:
+            with pytest.raises(vp.CatalogCorruptError):
+                action(cat)

@@ -13,8 +13,8 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..errors import (CatalogError, CatalogModelMismatchError, InvalidArgumentError,
-                      ItemNotFoundError)
+from ..errors import (CatalogCorruptError, CatalogError, CatalogModelMismatchError,
+                      InvalidArgumentError, ItemNotFoundError)
 from . import store as _store
 from . import vectors as _vectors
 from ._rwlock import RWLock
@@ -417,8 +417,13 @@ class Catalog:
                 self._item_cat[it["item_id"]] = it["category"]
             for batch in self._store.iter_embeddings():
                 ids = np.array([r[0] for r in batch], dtype=np.int64)
-                mat = _vectors.decode_many([r[6] for r in batch], [r[4] for r in batch],
-                                           [r[5] for r in batch], self._dim)
+                try:
+                    mat = _vectors.decode_many([r[6] for r in batch], [r[4] for r in batch],
+                                               [r[5] for r in batch], self._dim)
+                except (InvalidArgumentError, TypeError, ValueError) as exc:
+                    raise CatalogCorruptError(f"catalog {self.path!r} holds a damaged embedding: {exc}") from exc
+                if not np.isfinite(mat).all():
+                    raise CatalogCorruptError(f"catalog {self.path!r} holds a damaged embedding (NaN/inf)")
                 for r in batch:
                     self._emb_item[r[0]] = r[1]
                     self._item_embs.setdefault(r[1], []).append(r[0])

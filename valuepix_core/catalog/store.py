@@ -90,6 +90,18 @@ def _corrupt(path: str, exc: BaseException) -> CatalogCorruptError:
     return CatalogCorruptError(f"catalog database {path!r} is unreadable: {exc}")
 
 
+def _is_damage(exc: BaseException) -> bool:
+    """SQLite / decoding errors that mean damaged content (not a lock, a constraint or a bug)."""
+    if isinstance(exc, (UnicodeDecodeError, json.JSONDecodeError)):
+        return True
+    if isinstance(exc, sqlite3.IntegrityError):
+        return False
+    if isinstance(exc, sqlite3.OperationalError):
+        msg = str(exc).lower()
+        return "decode" in msg or "malformed" in msg or "no such table" in msg or "no such column" in msg
+    return isinstance(exc, sqlite3.DatabaseError)
+
+
 def _check_file(path: str) -> None:
     """Cheap structural checks before SQLite opens the file: magic header and truncation."""
     try:
@@ -130,8 +142,10 @@ class Store:
             self._migrate(con)
             # fail now, not at first use, on a damaged file
             con.execute("SELECT count(*) FROM items").fetchone()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             self.close()
+            if isinstance(exc, sqlite3.OperationalError) and not _is_damage(exc):
+                raise
             raise _corrupt(self.path, exc) from exc
         except BaseException:
             self.close()
@@ -177,10 +191,10 @@ class Store:
         with self._guard():
             try:
                 return self._connect().execute(sql, params).fetchall()
-            except sqlite3.OperationalError:
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+                if _is_damage(exc):
+                    raise _corrupt(self.path, exc) from exc
                 raise
-            except sqlite3.DatabaseError as exc:
-                raise _corrupt(self.path, exc) from exc
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -195,8 +209,11 @@ class Store:
                 raise _corrupt(self.path, exc) from exc
             try:
                 yield con
-            except BaseException:
-                con.execute("ROLLBACK")
+            except BaseException as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    con.execute("ROLLBACK")
+                if _is_damage(exc):
+                    raise _corrupt(self.path, exc) from exc
                 raise
             else:
                 con.execute("COMMIT")
@@ -209,6 +226,8 @@ class Store:
                 f"{SCHEMA_VERSION} (upgrade valuepix_core)")
         if version == SCHEMA_VERSION:
             return
+        if version == 0 and con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise CatalogCorruptError(f"{self.path!r} is an SQLite database but not a valuepix catalog")
         if self.readonly:
             raise CatalogError(f"catalog {self.path!r} needs a schema migration but is opened read-only")
         with self._guard():
@@ -262,7 +281,10 @@ class Store:
     @staticmethod
     def row_to_item(row: tuple) -> dict[str, Any]:
         d = dict(zip(ITEM_COLUMNS, row))
-        d["attributes"] = json.loads(d["attributes"] or "{}")
+        try:
+            d["attributes"] = json.loads(d["attributes"] or "{}")
+        except (json.JSONDecodeError, TypeError) as exc:
+            raise CatalogCorruptError(f"item {d['item_id']!r} has damaged attributes: {exc}") from exc
         return d
 
     def get_item(self, item_id: str) -> dict[str, Any] | None:
