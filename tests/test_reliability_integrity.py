@@ -301,3 +301,5 @@ def test_kill_9_during_bulk_import_loses_nothing(tmp_path):
         _verify(path, committed, in_flight)
         nxt = max(committed) + 2  # skip the possibly-committed in-flight id
     assert len(committed) >= rounds * 5
+    print(f"kill -9: {rounds} rounds, {len(committed)} committed items all intact, "
+          f"{len(in_flight)} in-flight items (each whole or absent)")
