@@ -63,8 +63,9 @@ def decode(blob: bytes, encoding: str, scale: float, dim: int) -> np.ndarray:
         raise InvalidArgumentError(f"unknown embedding encoding {encoding!r}")
     if v.shape[0] != dim:
         raise InvalidArgumentError(f"stored vector has {v.shape[0]} dims, expected {dim}")
-    n = np.linalg.norm(v)
-    return v / n if n > 0 else v
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        n = np.linalg.norm(v)
+        return v / n if n > 0 else v
 
 
 def decode_many(blobs: list[bytes], encodings: list[str], scales: list[float], dim: int,
@@ -84,7 +85,8 @@ def decode_many(blobs: list[bytes], encodings: list[str], scales: list[float], d
         for i, (b, e, s) in enumerate(zip(blobs, encodings, scales)):
             out[i] = decode(b, e, s, dim)
         return out
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    out /= norms
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):  # damage shows up as NaN
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        out /= norms
     return out
