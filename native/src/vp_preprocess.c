@@ -378,6 +378,12 @@ vp_status vp_image_bytes(const vp_image *img, size_t *bytes) {
     stride = img->stride_bytes ? (uint64_t)img->stride_bytes : (uint64_t)img->width * (uint64_t)bpp;
     /* the last row needs only width*bpp bytes, not a whole stride */
     total = stride * (uint64_t)(img->height - 1) + (uint64_t)img->width * (uint64_t)bpp;
+    if (yuv) { /* chroma strides: the same rule vp_preprocess enforces (0 = default, else >= a row) */
+        int32_t cw = (img->width + 1) / 2, need1 = img->format == VP_FORMAT_I420 ? cw : 2 * cw;
+        if (img->stride1 < 0 || (img->stride1 && img->stride1 < need1) || img->stride2 < 0 ||
+            (img->format == VP_FORMAT_I420 && img->stride2 && img->stride2 < cw))
+            return VP_ERR_INVALID_ARGUMENT;
+    }
     if (yuv && !img->plane1) {
         uint64_t ch = (uint64_t)(img->height + 1) / 2, cw = (uint64_t)(img->width + 1) / 2;
         total = stride * (uint64_t)img->height;

@@ -413,6 +413,16 @@ static void test_errors(void) {
         y.format = VP_FORMAT_I420;
         CHECK(vp_image_bytes(&y, &n) == VP_OK && n == 15 + 3 * 2 + 3 * 2);
         CHECK(vp_image_bytes(NULL, &n) == VP_ERR_INVALID_ARGUMENT);
+        y.stride1 = -1; /* negative / too-small chroma strides are refused, not wrapped to a small span */
+        CHECK(vp_image_bytes(&y, &n) == VP_ERR_INVALID_ARGUMENT);
+        y.stride1 = 2; /* I420 chroma row needs ceil(5/2) = 3 */
+        CHECK(vp_image_bytes(&y, &n) == VP_ERR_INVALID_ARGUMENT);
+        y.stride1 = 0; y.stride2 = -5;
+        CHECK(vp_image_bytes(&y, &n) == VP_ERR_INVALID_ARGUMENT);
+        y.format = VP_FORMAT_NV12; y.stride2 = 0; y.stride1 = 5; /* NV needs 2 * 3 = 6 */
+        CHECK(vp_image_bytes(&y, &n) == VP_ERR_INVALID_ARGUMENT);
+        y.stride1 = 6;
+        CHECK(vp_image_bytes(&y, &n) == VP_OK && n == 15 + 6 + 6);
     }
     vp_ctx_destroy(ctx);
 }
