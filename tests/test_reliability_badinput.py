@@ -232,10 +232,8 @@ def test_identifier_survives_bad_images():
     assert np.array_equal(after.embedding, before.embedding)
 
 
-# ------------------------------------------------------------------------ known findings (atheris)
-# Found by fuzz/atheris_decode.py and fuzz/atheris_dictation.py; reported, not fixed here (the code
-# belongs to the preprocessing and dictation owners). Strict xfail: when a fix lands these start
-# passing and pytest says so (XPASS(strict) fails) — then drop the marker.
+# ------------------------------------------------------------------------ findings (atheris), fixed
+# Found by fuzz/atheris_decode.py and fuzz/atheris_dictation.py; both now map to the error tree.
 def _png_without_idat(iend_first: bool) -> bytes:
     import struct
     import zlib
@@ -248,19 +246,13 @@ def _png_without_idat(iend_first: bool) -> bytes:
     return head + end + idat + end if iend_first else head + end
 
 
-@pytest.mark.xfail(strict=True, raises=IndexError,
-                   reason="known: Pillow's PNG verify() raises IndexError (no image tile) and "
-                          "decode._verify_png does not map it to InvalidImageError")
 @pytest.mark.parametrize("iend_first", [False, True], ids=["no-idat", "iend-before-idat"])
-def test_known_png_without_idat_is_invalid_image(iend_first):
+def test_png_without_idat_is_invalid_image(iend_first):
     with pytest.raises(vp.InvalidImageError):
         vp.preprocess(_png_without_idat(iend_first))
 
 
 @pytest.mark.skipif(KO is None, reason=SKIP_REASON)
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="known: an empty (0, channels) array raises TypeError from memoryview.cast "
-                          "in dictation.audio.as_bytes (a 1-D empty array is accepted)")
-def test_known_empty_2d_audio_array():
+def test_empty_2d_audio_array_is_accepted():
     with vp.Dictation(vp.DictationOptions(model_dir=KO)) as d:
         assert d.feed(np.zeros((0, 1), np.int16)) == []

@@ -37,7 +37,8 @@ _SNIFF_FRAMES = 4096
 def as_bytes(chunk) -> memoryview:
     """A flat byte view of ``chunk`` (bytes, bytearray, memoryview or C-contiguous numpy array)."""
     if isinstance(chunk, np.ndarray):
-        return memoryview(np.ascontiguousarray(chunk)).cast("B")
+        # flatten first: memoryview.cast refuses a multi-dimensional view with a 0 in its shape
+        return memoryview(np.ascontiguousarray(chunk).reshape(-1).view(np.uint8))
     if isinstance(chunk, (bytes, bytearray)):
         return memoryview(chunk)
     if isinstance(chunk, memoryview):

@@ -18,6 +18,12 @@ from PIL import Image, UnidentifiedImageError
 
 from ..errors import ImageTooLargeError, InvalidArgumentError, InvalidImageError, UnsupportedFormatError
 
+# What Pillow's parsers raise on hostile or damaged bytes (fuzzing found IndexError from verify()
+# and struct.error from header parsing besides the documented OSError / ValueError / SyntaxError).
+# All of them mean "this is not a readable image", never a library bug to propagate.
+_PARSE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, IndexError, KeyError, TypeError, ZeroDivisionError,
+                 OverflowError, struct.error)
+
 # Decompression-bomb guard: images above this many pixels are refused before decoding.
 DEFAULT_MAX_PIXELS = 100_000_000
 # Transparent pixels are composited on this background (product photos are shown on white).
@@ -120,7 +126,7 @@ def _open(source) -> Image.Image:
         raise ImageTooLargeError(str(exc)) from exc
     except UnidentifiedImageError as exc:  # (its text names the stream object: not for callers)
         raise UnsupportedFormatError("not a supported image format (JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC)") from exc
-    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+    except _PARSE_ERRORS as exc:
         raise InvalidImageError(f"unreadable image: {exc}") from exc
 
 
@@ -158,7 +164,7 @@ def decode(source, need_size=None, max_pixels: int = DEFAULT_MAX_PIXELS) -> Deco
                 pixels = np.asarray(out)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise ImageTooLargeError(str(exc)) from exc
-        except (OSError, ValueError, SyntaxError, EOFError, IndexError, struct.error) as exc:
+        except _PARSE_ERRORS as exc:
             raise InvalidImageError(f"corrupt or truncated image: {exc}") from exc
         if not pixels.flags.c_contiguous:
             pixels = np.ascontiguousarray(pixels)
@@ -181,7 +187,7 @@ def _verify_png(source) -> None:
             source.seek(0)
             with Image.open(source) as probe:
                 probe.verify()
-        except (OSError, ValueError, SyntaxError, EOFError, struct.error) as exc:
+        except _PARSE_ERRORS as exc:
             raise InvalidImageError(f"corrupt PNG: {exc}") from exc
         finally:
             source.seek(pos)
@@ -191,7 +197,7 @@ def _verify_png(source) -> None:
     try:
         with fp, Image.open(fp) as probe:
             probe.verify()
-    except (OSError, ValueError, SyntaxError, EOFError, struct.error) as exc:
+    except _PARSE_ERRORS as exc:
         raise InvalidImageError(f"corrupt PNG: {exc}") from exc
 
 
