@@ -223,3 +223,16 @@ def test_status_mapping_is_one_place():
     for cls in (vp.InvalidImageError, vp.InvalidArgumentError, vp.ModelIntegrityError, vp.AudioFormatError,
                 vp.CatalogError):
         assert issubclass(cls, vp.ValuePixError)
+
+
+def test_heic_through_pillow_heif():
+    """iPhones write HEIC: decoded through pillow-heif when it is installed (the `heif` extra)."""
+    pillow_heif = pytest.importorskip("pillow_heif", reason="pillow-heif not installed (extra 'heif')")
+    pillow_heif.register_heif_opener()
+    arr = photo(96, 64)
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, "HEIF", quality=95)
+    spec = vp.PreprocessSpec(**PIX)
+    got = vp.preprocess(buf.getvalue(), spec)
+    close(got, reference_preprocess(arr, spec), 6.0, 60.0)  # lossy codec: against the original pixels
+    close(got, reference_preprocess(np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB")), spec))
