@@ -63,25 +63,9 @@ def seeds() -> dict[str, bytes]:
 
 
 NPARAM = 12  # bytes of parameters before the image file
-# Known findings (docs/reliability.md), reported and left to the owners; counted once each so the
-# run can go on looking for new ones:
-#   IndexError from Pillow's PngImagePlugin verify() in decode._verify_png (a PNG without IDAT)
-#   TypeError "Missing dimensions" from Pillow's TiffImagePlugin._setup (via n_frames) in decode()
-KNOWN_SEEN: set = set()
-
-
-def _known(exc: BaseException, filename: str, func: str) -> bool:
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    if tb is None or not tb.tb_frame.f_code.co_filename.endswith(filename) or tb.tb_frame.f_code.co_name != func:
-        return False
-    key = (type(exc).__name__, filename, func)
-    if key not in KNOWN_SEEN:
-        KNOWN_SEEN.add(key)
-        print(f"KNOWN FINDING (first occurrence): {key}: {exc}", file=sys.stderr, flush=True)
-    return True
-
+# Findings (docs/reliability.md), fixed in decode.py (dd77310): IndexError from Pillow's PNG
+# verify() (a PNG without IDAT) and TypeError "Missing dimensions" from Pillow's TIFF _setup escaped
+# decode(); both are now InvalidImageError, so any recurrence fails this harness again.
 
 
 def TestOneInput(data: bytes) -> None:
@@ -113,14 +97,6 @@ def TestOneInput(data: bytes) -> None:
         out = vp.preprocess(source, spec, roi=roi, orientation=orientation, backend=backend, max_pixels=4_000_000)
     except vp.ValuePixError:
         return
-    except IndexError as exc:
-        if _known(exc, "PngImagePlugin.py", "verify"):
-            return
-        raise
-    except TypeError as exc:
-        if _known(exc, "TiffImagePlugin.py", "_setup"):
-            return
-        raise
     if out.shape != spec.shape:
         raise AssertionError(f"shape {out.shape} != spec {spec.shape}")
     if out.dtype == np.float32 and not np.isfinite(out).all():

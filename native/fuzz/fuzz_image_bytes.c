@@ -53,22 +53,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     yuv = im.format >= VP_FORMAT_NV12;
     FUZZ_CHECK(bpp > 0 && im.width > 0 && im.height > 0);
     {
-        /* Known, reported (docs/reliability.md): vp_image_bytes does not validate stride1 / stride2 of
-         * contiguous YUV, so a negative or too-small chroma stride wraps its uint64 sum to a too-small
-         * span (24x1 I420, stride 28, stride1 -1 -> 39 bytes; 25x255 NV12, stride1 -1 -> 6274 < the Y
-         * plane). vp_preprocess rejects those strides, so no read goes past a buffer sized this way;
-         * the span invariants are checked for the strides vp_preprocess accepts. */
+        /* Found by this target and fixed (57bdbbb): vp_image_bytes did not validate stride1 / stride2
+         * of contiguous YUV, so a negative or too-small chroma stride wrapped its uint64 sum to a
+         * too-small span (24x1 I420, stride 28, stride1 -1 -> 39 bytes). Now such strides fail, so
+         * the span invariants hold for every successful call. */
         int cw = (im.width + 1) / 2, need1 = im.format == VP_FORMAT_I420 ? cw : 2 * cw;
-        int strides_ok = !yuv || im.plane1 ||
-                         ((im.stride1 == 0 || im.stride1 >= need1) &&
-                          (im.format != VP_FORMAT_I420 || im.stride2 == 0 || im.stride2 >= cw));
         uint64_t stride = im.stride_bytes ? (uint64_t)im.stride_bytes : (uint64_t)im.width * (uint64_t)bpp;
         FUZZ_CHECK(stride >= (uint64_t)im.width * (uint64_t)bpp);
-        if (strides_ok) {
-            FUZZ_CHECK((uint64_t)bytes >= stride * (uint64_t)(im.height - 1) + (uint64_t)im.width * (uint64_t)bpp);
-            if (yuv && !im.plane1) /* luma plane + at least one chroma sample row */
-                FUZZ_CHECK((uint64_t)bytes >= stride * (uint64_t)im.height + (uint64_t)cw);
-        }
+        FUZZ_CHECK((uint64_t)bytes >= stride * (uint64_t)(im.height - 1) + (uint64_t)im.width * (uint64_t)bpp);
+        if (yuv) /* chroma strides are accepted exactly as vp_preprocess accepts them */
+            FUZZ_CHECK((im.stride1 == 0 || im.stride1 >= need1) && im.stride1 >= 0 && im.stride2 >= 0 &&
+                       (im.format != VP_FORMAT_I420 || im.stride2 == 0 || im.stride2 >= cw));
+        if (yuv && !im.plane1) /* luma plane + at least one chroma sample row */
+            FUZZ_CHECK((uint64_t)bytes >= stride * (uint64_t)im.height + (uint64_t)cw);
     }
     /* Use the promised span as the whole buffer (contiguous layouts only: separate planes would need
      * their own sizes, which vp_image_bytes does not report). */
