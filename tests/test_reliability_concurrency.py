@@ -152,7 +152,9 @@ def test_catalog_writes_concurrent_with_reads(tmp_path):
                     e = expected[i]
                     # new items are far from the base ones (negated vectors), so the top hit is stable
                     assert r.matches[0].item_id == e.matches[0].item_id
-                    assert r.matches[0].similarity == e.matches[0].similarity
+                    # same item, same score up to float summation order (the matrix grows and shrinks,
+                    # and BLAS/faiss block the dot products by matrix size)
+                    assert abs(r.matches[0].similarity - e.matches[0].similarity) < 1e-5
                     k += 1
                 reads[t] = k
             except Exception as exc:  # reported below
@@ -214,7 +216,9 @@ def test_catalog_writes_concurrent_with_reads(tmp_path):
         assert sorted(it["item_id"] for it in s.items()) == final_ids
         for i in range(n_base):
             a, b = s.match(vectors(i)[0], k=5), final_match[i]
-            assert [(m.item_id, m.similarity) for m in a.matches] == [(m.item_id, m.similarity) for m in b.matches]
+            assert [m.item_id for m in a.matches] == [m.item_id for m in b.matches]
+            np.testing.assert_allclose([m.similarity for m in a.matches], [m.similarity for m in b.matches],
+                                       rtol=0, atol=1e-5)  # same scores up to summation order
     # reopened from disk: same again
     with vp.Catalog(p, calibration=CAL) as again:
         assert sorted(it["item_id"] for it in again.items()) == final_ids
