@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from ..errors import InvalidArgumentError
+from ..errors import ImageTooLargeError, InvalidArgumentError
 from .decode import DEFAULT_MAX_PIXELS, Decoded, array_pixels, decode
 from .frame import FORMATS, Frame
 from .native import get_backend
@@ -44,8 +44,6 @@ def to_pixels(source, spec: PreprocessSpec, roi=None, max_pixels: int = DEFAULT_
     if isinstance(source, np.ndarray):
         arr, fmt, stride = array_pixels(source)
         if arr.shape[0] * arr.shape[1] > max_pixels:
-            from ..errors import ImageTooLargeError  # noqa: PLC0415
-
             raise ImageTooLargeError(f"{arr.shape[1]}x{arr.shape[0]} exceeds the limit of {max_pixels} pixels")
         return arr, arr.shape[1], arr.shape[0], stride, fmt, 1
     dec: Decoded = decode(source, needed_decode_size(spec, roi), max_pixels)
@@ -76,11 +74,11 @@ def preprocess(source, spec: PreprocessSpec = _DEFAULT_SPEC, *, roi=None, orient
             raise InvalidArgumentError(f"orientation must be an EXIF value 1..8, got {orientation!r}")
         exif_o = orientation
     if out is None:
-        out = np.empty(spec.shape, dtype=spec.numpy_dtype)
-    elif (not isinstance(out, np.ndarray) or out.shape != spec.shape or out.dtype != np.dtype(spec.numpy_dtype)
+        out = np.empty(spec.shape, dtype=spec.dtype)
+    elif (not isinstance(out, np.ndarray) or out.shape != spec.shape or out.dtype != np.dtype(spec.dtype)
           or not out.flags.c_contiguous or not out.flags.writeable):
         raise InvalidArgumentError(
-            f"out must be a writable C-contiguous {spec.numpy_dtype} array of shape {spec.shape}")
+            f"out must be a writable C-contiguous {spec.dtype} array of shape {spec.shape}")
     get_backend(backend).run(buf, width, height, stride, FORMATS[fmt][0], spec.native_tuple(exif_o, roi), out,
                              max_pixels)
     return out

@@ -103,4 +103,4 @@ def reference_preprocess(source, spec: PreprocessSpec = PreprocessSpec(), *, roi
         x = np.clip(np.floor(x + 0.5), 0, 255) - (128 if spec.dtype == "int8" else 0)
     if spec.layout == "NCHW":
         x = x.transpose(2, 0, 1)
-    return np.ascontiguousarray(x[None]).astype(spec.numpy_dtype)
+    return np.ascontiguousarray(x[None]).astype(spec.dtype)

@@ -88,10 +88,6 @@ class PreprocessSpec:
         c, h, w = self.out_channels, self.height, self.width
         return (1, c, h, w) if self.layout == "NCHW" else (1, h, w, c)
 
-    @property
-    def numpy_dtype(self) -> str:
-        return self.dtype
-
     def native_tuple(self, orientation: int = 1, roi: tuple | None = None) -> tuple:
         """The 18-field tuple both native bindings take (same order as vp_spec)."""
         t = list(self._native)
