@@ -23,6 +23,8 @@ except ImportError:  # pragma: no cover - pybind11 comes from [build-system].req
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 C_SOURCES = sorted(glob.glob(os.path.join("native", "src", "*.c")))
+if not C_SOURCES:  # an sdist without native/ (see MANIFEST.in) must not build an empty core
+    sys.exit("valuepix_core: native/src/*.c not found; build from a checkout or a complete sdist")
 # Same flags as native/Makefile: no FMA contraction so every build computes the same floats.
 C_FLAGS = ["-std=c99", "-O2", "-ffp-contract=off", "-fvisibility=hidden", "-D_POSIX_C_SOURCE=200809L"]
 C_INCLUDES = [os.path.join("native", "include"), os.path.join("native", "src")]
@@ -52,8 +54,9 @@ class BuildExt(build_ext):
             "libvaluepix.so",
             output_dir=lib_dir,
             libraries=["m"],
+            # the soname is the shipped file's own name: wheels cannot carry a libvaluepix.so.0 symlink
             extra_postargs=[f"-Wl,--version-script={os.path.join(HERE, 'native', 'valuepix.map')}",
-                            "-Wl,-soname,libvaluepix.so.0"],
+                            "-Wl,-soname,libvaluepix.so"],
         )
         if self.inplace or getattr(self, "editable_mode", False):  # develop / PEP 660 editable
             dst = os.path.join(HERE, "valuepix_core", "_lib")

@@ -236,3 +236,19 @@ def test_heic_through_pillow_heif():
     got = vp.preprocess(buf.getvalue(), spec)
     close(got, reference_preprocess(arr, spec), 6.0, 60.0)  # lossy codec: against the original pixels
     close(got, reference_preprocess(np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB")), spec))
+
+
+@pytest.mark.parametrize("backend", ["pybind11", "cffi"])
+def test_values_that_do_not_fit_the_c_api_are_invalid_arguments(backend):
+    arr = np.zeros((10, 10, 3), np.uint8)
+    bad = [
+        lambda: vp.PreprocessSpec(dtype="uint8", quant_scale=1, quant_zero_point=2**40),
+        lambda: vp.PreprocessSpec(quant_zero_point="x"),
+        lambda: vp.preprocess(arr, roi=(2**32, 0, 1, 1), backend=backend),
+        lambda: vp.preprocess(Frame(bytes(3), 1, 1, "RGB", stride=2**31), backend=backend),
+        lambda: vp.preprocess(Frame(bytes(3), 2**31, 1, "RGB"), backend=backend),
+        lambda: vp.preprocess(arr, max_pixels=2**64, backend=backend),
+    ]
+    for make in bad:
+        with pytest.raises(vp.InvalidArgumentError):
+            make()

@@ -81,6 +81,12 @@ class CffiBackend:
 
     def run(self, buf: np.ndarray, width: int, height: int, stride: int, fmt: int, spec: tuple,
             out: np.ndarray, max_pixels: int | None = None) -> None:
+        try:
+            self._run(buf, width, height, stride, fmt, spec, out, max_pixels)
+        except (OverflowError, TypeError) as exc:  # a value that does not fit a C field
+            raise InvalidArgumentError(f"argument out of range for the native core: {exc}") from None
+
+    def _run(self, buf, width, height, stride, fmt, spec, out, max_pixels) -> None:
         ffi, lib = self.ffi, self.lib
         ctx = self._ctx()
         if buf.dtype != np.uint8 or any(s < 0 for s in buf.strides):

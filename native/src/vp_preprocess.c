@@ -209,6 +209,8 @@ static vp_status make_plan(vp_ctx *ctx, const vp_image *src, const vp_spec *s, p
                 return vp__fail(ctx, VP_ERR_INVALID_ARGUMENT, "chroma stride %d < %lld", src->stride1, (long long)need1);
             if (src->format == VP_FORMAT_I420 && src->stride2 != 0 && src->stride2 < cw)
                 return vp__fail(ctx, VP_ERR_INVALID_ARGUMENT, "chroma stride %d < %lld", src->stride2, (long long)cw);
+            if (src->format == VP_FORMAT_I420 && !src->plane1 && src->plane2) /* same rule as vp_image_bytes */
+                return vp__fail(ctx, VP_ERR_INVALID_ARGUMENT, "I420: give both chroma planes or neither");
         }
     }
     if (s->out_width < 1 || s->out_height < 1 || s->out_width > 65536 || s->out_height > 65536)

@@ -419,6 +419,13 @@ static void test_errors(void) {
         CHECK(vp_image_bytes(&y, &n) == VP_ERR_INVALID_ARGUMENT);
         y.stride1 = 0; y.stride2 = -5;
         CHECK(vp_image_bytes(&y, &n) == VP_ERR_INVALID_ARGUMENT);
+        y.stride2 = 0; y.plane2 = px; /* I420 with only the V plane given: refused by both calls */
+        CHECK(vp_image_bytes(&y, &n) == VP_ERR_INVALID_ARGUMENT);
+        {
+            vp_spec s2 = sp;
+            CHECK(vp_preprocess(ctx, &y, &s2, out, sizeof out, NULL, 0) == VP_ERR_INVALID_ARGUMENT);
+        }
+        y.plane2 = NULL;
         y.format = VP_FORMAT_NV12; y.stride2 = 0; y.stride1 = 5; /* NV needs 2 * 3 = 6 */
         CHECK(vp_image_bytes(&y, &n) == VP_ERR_INVALID_ARGUMENT);
         y.stride1 = 6;

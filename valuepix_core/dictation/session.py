@@ -107,10 +107,14 @@ class Dictation:
         with self._lock:
             self._check_open()
             events: list = []
-            for block in self._conv.flush():
-                self._decode(block, events, allow_partials=False)
-            final = self._final(self._rec.final(), "finish")
-            self._rec.reset()
+            try:
+                for block in self._conv.flush():
+                    self._decode(block, events, allow_partials=False)
+                final = self._final(self._rec.final(), "finish")
+            finally:  # even when decoding fails, no audio outlives the stream
+                self._rec.reset()
+                self._conv.release()
+                self._start_stream()
             early = [e for e in events if isinstance(e, FinalTranscript) and e.text]
             if early:  # an endpoint fell inside the flushed tail: fold it into the returned final
                 parts = early + ([final] if final.text else [])
@@ -118,8 +122,6 @@ class Dictation:
                                         tuple(w for p in parts for w in p.words), early[0].utterance,
                                         final.audio_time, "finish",
                                         tuple(a for p in parts for a in p.alternatives))
-            self._conv.release()
-            self._start_stream()
             return final
 
     def close(self) -> None:

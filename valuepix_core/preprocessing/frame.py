@@ -14,6 +14,7 @@ FORMATS = {
     "NV12": (6, 1), "NV21": (7, 1), "I420": (8, 1),
 }
 YUV_FORMATS = ("NV12", "NV21", "I420")
+_INT32_MAX = 2**31 - 1  # the C API's int32 fields
 
 
 def frame_bytes(width: int, height: int, fmt: str, stride: int) -> int:
@@ -46,10 +47,11 @@ class Frame:
             raise InvalidArgumentError(f"Frame format must be one of {sorted(FORMATS)}, got {self.format!r}")
         for name in ("width", "height"):
             v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-                raise InvalidArgumentError(f"Frame {name} must be a positive int, got {v!r}")
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not 1 <= v <= _INT32_MAX:
+                raise InvalidArgumentError(f"Frame {name} must be a positive int32, got {v!r}")
         bpp = FORMATS[self.format][1]
-        if self.stride is not None and (not isinstance(self.stride, (int, np.integer)) or self.stride < self.width * bpp):
+        if self.stride is not None and (not isinstance(self.stride, (int, np.integer)) or isinstance(self.stride, bool)
+                                        or not self.width * bpp <= self.stride <= _INT32_MAX):
             raise InvalidArgumentError(
                 f"Frame stride {self.stride!r} must be an int >= width * {bpp} = {self.width * bpp}")
 

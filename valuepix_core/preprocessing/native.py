@@ -37,8 +37,9 @@ class PybindBackend:
         except self._mod.NativeStatusError as exc:
             status, message = exc.args[:2]
             raise error_from_status(status, message) from None
-        except (TypeError, ValueError, OverflowError) as exc:  # argument conversion in the binding
-            raise InvalidArgumentError(str(exc)) from None
+        except (TypeError, ValueError, OverflowError, RuntimeError) as exc:
+            # argument conversion in the binding (pybind11's cast_error is a RuntimeError)
+            raise InvalidArgumentError(f"argument out of range for the native core: {exc}") from None
 
     def simd_level(self) -> int:
         return int(self._ctx().get(2))

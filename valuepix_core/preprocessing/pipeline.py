@@ -9,6 +9,8 @@ from .native import get_backend
 from .spec import PreprocessSpec
 
 _DEFAULT_SPEC = PreprocessSpec()
+_INT32_MAX = 2**31 - 1  # the C API's int32 fields
+_INT64_MAX = 2**63 - 1
 
 
 def _check_roi(roi):
@@ -18,8 +20,8 @@ def _check_roi(roi):
         x, y, w, h = (int(v) for v in roi)
     except (TypeError, ValueError) as exc:
         raise InvalidArgumentError(f"roi must be (x, y, width, height), got {roi!r}") from exc
-    if w < 1 or h < 1 or x < 0 or y < 0:
-        raise InvalidArgumentError(f"roi must have x, y >= 0 and a positive size, got {roi!r}")
+    if w < 1 or h < 1 or x < 0 or y < 0 or max(x, y, w, h) > _INT32_MAX:
+        raise InvalidArgumentError(f"roi must have 0 <= x, y and 1 <= width, height, all int32, got {roi!r}")
     return (x, y, w, h)
 
 
@@ -65,8 +67,8 @@ def preprocess(source, spec: PreprocessSpec = _DEFAULT_SPEC, *, roi=None, orient
     """
     if not isinstance(spec, PreprocessSpec):
         raise InvalidArgumentError(f"spec must be a PreprocessSpec, got {type(spec).__name__}")
-    if isinstance(max_pixels, bool) or not isinstance(max_pixels, int) or max_pixels < 1:
-        raise InvalidArgumentError("max_pixels must be a positive int")
+    if isinstance(max_pixels, bool) or not isinstance(max_pixels, int) or not 1 <= max_pixels <= _INT64_MAX:
+        raise InvalidArgumentError("max_pixels must be a positive int64")
     roi = _check_roi(roi)
     buf, width, height, stride, fmt, exif_o = to_pixels(source, spec, roi, max_pixels)
     if orientation is not None:

@@ -65,8 +65,12 @@ class PreprocessSpec:
         mean, std, pad = _triple("mean", self.mean), _triple("std", self.std), _triple("pad_value", self.pad_value)
         if any(s == 0.0 for s in std):
             raise InvalidArgumentError("std must be non-zero")
-        if not math.isfinite(float(self.quant_scale)) or self.quant_scale < 0:
-            raise InvalidArgumentError("quant_scale must be finite and >= 0")
+        if isinstance(self.quant_scale, bool) or not isinstance(self.quant_scale, (int, float)) or \
+                not math.isfinite(float(self.quant_scale)) or self.quant_scale < 0:
+            raise InvalidArgumentError(f"quant_scale must be a finite number >= 0, got {self.quant_scale!r}")
+        zp = self.quant_zero_point
+        if isinstance(zp, bool) or not isinstance(zp, int) or not -(2**31) <= zp < 2**31:
+            raise InvalidArgumentError(f"quant_zero_point must be an int32, got {zp!r}")
         if self.resize == "shorter_crop" and self.shorter_side and self.shorter_side < max(self.width, self.height):
             raise InvalidArgumentError(
                 f"shorter_side {self.shorter_side} is smaller than the {self.width}x{self.height} crop")
