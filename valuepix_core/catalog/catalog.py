@@ -59,6 +59,16 @@ class Catalog:
             raise InvalidArgumentError("exact_dtype must be 'auto', 'float32' or 'float16'")
         self._store = _store.Store(path, readonly=readonly)
         self.path = self._store.path
+        self._closed = True  # until fully initialised (close() / __del__ are then no-ops)
+        try:
+            self._init_state(identifier, index, encoding, calibration, exact_dtype, mmap_path, ann_threshold)
+        except BaseException:
+            self._store.close()
+            raise
+        self._closed = False
+
+    def _init_state(self, identifier, index, encoding, calibration, exact_dtype, mmap_path,
+                    ann_threshold) -> None:
         self._identifier = identifier
         self._own_identifier = False
         self._index_kind = index
@@ -80,7 +90,6 @@ class Catalog:
         self._model_id: str | None = models[0] if models else None
         dim = self._store.get_meta("dim")
         self._dim: int | None = int(dim) if dim and self._model_id else None
-        self._closed = False
 
     # --- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -112,6 +121,16 @@ class Catalog:
         if self._closed:
             raise CatalogError("catalog is closed")
 
+    def _check_writable(self) -> None:
+        self._check_open()
+        if self._store.readonly:
+            raise CatalogError(f"catalog {self.path!r} opened read-only; adding, updating or removing "
+                               "items is not allowed")
+
+    @property
+    def readonly(self) -> bool:
+        return self._store.readonly
+
     # --- properties ------------------------------------------------------------------------
     @property
     def model_id(self) -> str | None:
@@ -135,7 +154,9 @@ class Catalog:
         return self._store.count("items")
 
     def __contains__(self, item_id: object) -> bool:
-        return isinstance(item_id, str) and self._store.get_item(item_id) is not None
+        if not isinstance(item_id, str) or not _is_utf8(item_id):
+            return False
+        return self._store.get_item(item_id) is not None
 
     def stats(self) -> dict[str, Any]:
         self._check_open()
@@ -179,11 +200,16 @@ class Catalog:
             raise InvalidArgumentError(f"embedding dimension {dim} does not match the catalog's {self._dim}")
 
     @staticmethod
-    def _check_fields(item_id, name, value_low, value_high, currency, attributes) -> None:
-        if not isinstance(item_id, str) or not item_id.strip():
-            raise InvalidArgumentError("item_id must be a non-empty string")
+    def _check_fields(item_id, name, value_low, value_high, currency, attributes, *,
+                      category=None, source=None) -> None:
+        _check_item_id(item_id)
         if not isinstance(name, str) or not name.strip():
             raise InvalidArgumentError("name must be a non-empty string")
+        _check_utf8(name, "name")
+        for v, what in ((category, "category"), (source, "source")):
+            if v is not None and not isinstance(v, str):
+                raise InvalidArgumentError(f"{what} must be a string or None")
+            _check_utf8(v, what)
         for v, what in ((value_low, "value_low"), (value_high, "value_high")):
             if v is not None and (not isinstance(v, (int, float)) or isinstance(v, bool)
                                   or not math.isfinite(v) or v < 0):
@@ -192,8 +218,15 @@ class Catalog:
             raise InvalidArgumentError("value_low must not exceed value_high")
         if not isinstance(currency, str) or not currency.strip():
             raise InvalidArgumentError("currency must be a non-empty string such as 'USD'")
+        _check_utf8(currency, "currency")
         if attributes is not None and not isinstance(attributes, Mapping):
             raise InvalidArgumentError("attributes must be a mapping (JSON object)")
+        if attributes:
+            _check_json_text(attributes, "attributes")
+            try:
+                json.dumps(dict(attributes), sort_keys=True)
+            except (TypeError, ValueError) as exc:
+                raise InvalidArgumentError(f"attributes must be JSON-serialisable: {exc}") from exc
 
     def _prepare_refs(self, images, embeddings, model_id) -> tuple[np.ndarray | None, str | None, list, list]:
         """Embed ``images`` and/or validate ``embeddings``; returns (matrix, model, image_refs, categories)."""
@@ -230,8 +263,9 @@ class Catalog:
                  source: str | None = None) -> None:
         """Add an item and its reference embeddings (from ``images`` through the identifier and/or
         precomputed ``embeddings`` of ``model_id``).  Raises :class:`CatalogError` if the id exists."""
-        self._check_open()
-        self._check_fields(item_id, name, value_low, value_high, currency, attributes)
+        self._check_writable()
+        self._check_fields(item_id, name, value_low, value_high, currency, attributes,
+                           category=category, source=source)
         mat, model, refs, cats = self._prepare_refs(images, embeddings, model_id)
         if category is None:
             cats = [c for c in cats if c]
@@ -239,16 +273,15 @@ class Catalog:
         with self._write_lock:
             if mat is not None:
                 self._check_model(model, mat.shape[1])
-            try:
-                with self._store.transaction() as con:
-                    con.execute(
-                        "INSERT INTO items(item_id, name, category, attributes, value_low, value_high, "
-                        "currency, source, updated) VALUES (?,?,?,?,?,?,?,?,?)",
-                        (item_id, name, category, json.dumps(dict(attributes or {}), sort_keys=True),
-                         value_low, value_high, currency.strip().upper(), source, _store.now_iso()))
-                    emb_ids = self._insert_embeddings(con, item_id, mat, model, refs)
-            except _sqlite_integrity() as exc:
-                raise CatalogError(f"item {item_id!r} already exists (use update_item)") from exc
+            with self._store.transaction() as con:
+                if con.execute("SELECT 1 FROM items WHERE item_id=?", (item_id,)).fetchone():
+                    raise CatalogError(f"item {item_id!r} already exists (use update_item)")
+                con.execute(
+                    "INSERT INTO items(item_id, name, category, attributes, value_low, value_high, "
+                    "currency, source, updated) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (item_id, name, category, json.dumps(dict(attributes or {}), sort_keys=True),
+                     value_low, value_high, currency.strip().upper(), source, _store.now_iso()))
+                emb_ids = self._insert_embeddings(con, item_id, mat, model, refs)
             self._after_insert(item_id, category, emb_ids, mat, model)
 
     def _insert_embeddings(self, con, item_id, mat, model, refs) -> list[int]:
@@ -299,7 +332,7 @@ class Catalog:
                     model_id: str | None = None, replace_references: bool = False) -> None:
         """Change fields of an item (only those passed) and/or add reference embeddings;
         ``replace_references=True`` first deletes the item's existing embeddings."""
-        self._check_open()
+        self._check_writable()
         cur = self.get_item(item_id)
         new = {"name": cur["name"] if name is _UNSET else name,
                "category": cur["category"] if category is _UNSET else category,
@@ -309,7 +342,7 @@ class Catalog:
                "attributes": cur["attributes"] if attributes is _UNSET else (attributes or {}),
                "source": cur["source"] if source is _UNSET else source}
         self._check_fields(item_id, new["name"], new["value_low"], new["value_high"], new["currency"],
-                           new["attributes"])
+                           new["attributes"], category=new["category"], source=new["source"])
         mat, model, refs, _ = self._prepare_refs(images, embeddings, model_id)
         with self._write_lock:
             with self._store.transaction() as con:
@@ -347,7 +380,8 @@ class Catalog:
     def remove_item(self, item_id: str) -> None:
         """Delete the item and every reference embedding of it (rows are zeroed on disk:
         ``secure_delete`` plus a WAL checkpoint).  Raises :class:`ItemNotFoundError`."""
-        self._check_open()
+        self._check_writable()
+        _check_item_id(item_id)
         with self._write_lock:
             with self._store.transaction() as con:
                 emb_ids = [r[0] for r in con.execute("SELECT emb_id FROM embeddings WHERE item_id=?",
@@ -368,6 +402,7 @@ class Catalog:
     def get_item(self, item_id: str) -> dict[str, Any]:
         """The item's fields plus ``reference_count``.  Raises :class:`ItemNotFoundError`."""
         self._check_open()
+        _check_item_id(item_id)
         it = self._store.get_item(item_id)
         if it is None:
             raise ItemNotFoundError(item_id)
@@ -520,7 +555,36 @@ class Catalog:
                            margin_threshold=calib.margin_threshold, model_id=self._model_id)
 
 
-def _sqlite_integrity():
-    import sqlite3
+def _is_utf8(s: str) -> bool:
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
-    return sqlite3.IntegrityError
+
+def _check_utf8(s, what: str) -> None:
+    """SQLite / JSONL need UTF-8; a lone surrogate (``"\\ud800"``) cannot be stored or exported."""
+    if isinstance(s, str) and not _is_utf8(s):
+        raise InvalidArgumentError(f"{what} is not valid UTF-8 text (contains a lone surrogate): {s!r}")
+
+
+def _check_item_id(item_id) -> None:
+    if not isinstance(item_id, str) or not item_id.strip():
+        raise InvalidArgumentError("item_id must be a non-empty string")
+    _check_utf8(item_id, "item_id")
+
+
+def _check_json_text(obj, what: str, depth: int = 0) -> None:
+    """Every string key / value inside ``attributes`` must be encodable UTF-8 (else export fails)."""
+    if depth > 64:
+        raise InvalidArgumentError(f"{what} is nested too deeply")
+    if isinstance(obj, str):
+        _check_utf8(obj, what)
+    elif isinstance(obj, Mapping):
+        for k, v in obj.items():
+            _check_utf8(k, f"{what} key")
+            _check_json_text(v, what, depth + 1)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            _check_json_text(v, what, depth + 1)

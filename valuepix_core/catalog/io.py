@@ -152,8 +152,13 @@ def _reencode_without_metadata(src: str) -> bytes:
 
     with Image.open(src) as im:
         im = ImageOps.exif_transpose(im).convert("RGB")
-        buf = _io.BytesIO()
-        im.save(buf, format="JPEG", quality=92)  # no exif= argument: EXIF/GPS are not carried over
+        # Rebuild from raw pixels: a new image has an empty ``info``, so nothing of the source
+        # (EXIF/GPS, COM comment -- which Pillow's JPEG writer copies from ``info`` --, XMP, ICC
+        # profile, IPTC/Photoshop blocks, DPI) can reach the export.
+        clean = Image.frombytes("RGB", im.size, im.tobytes())
+    clean.info = {}
+    buf = _io.BytesIO()
+    clean.save(buf, format="JPEG", quality=92)  # no exif / icc_profile / comment / xmp arguments
     return buf.getvalue()
 
 

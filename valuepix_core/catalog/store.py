@@ -9,7 +9,13 @@
 * ``PRAGMA secure_delete=ON`` makes SQLite overwrite deleted rows with zeros, so a removed item's
   embedding bytes do not linger in free pages; :meth:`Store.checkpoint` folds the WAL back into
   the main file and truncates it.
-* Every SQLite "this is not a database / malformed" error surfaces as :class:`CatalogCorruptError`.
+* Every SQLite "this is not a database / malformed" error surfaces as :class:`CatalogCorruptError`;
+  every other SQLite error (read-only, locked, cannot open...) as :class:`CatalogError`, and text
+  that cannot be encoded as UTF-8 as :class:`InvalidArgumentError` -- no raw ``sqlite3`` /
+  ``OSError`` / ``UnicodeEncodeError`` leaves this module.
+* A thread's connection is closed when the thread ends (it lives in a thread-local holder whose
+  ``weakref.finalize`` closes it); the store keeps only weak references, so :meth:`Store.close`
+  can still close every live one.
 """
 from __future__ import annotations
 
@@ -18,10 +24,11 @@ import json
 import os
 import sqlite3
 import threading
+import weakref
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
-from ..errors import CatalogCorruptError, CatalogError
+from ..errors import CatalogCorruptError, CatalogError, InvalidArgumentError
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -102,16 +109,62 @@ def _is_damage(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.DatabaseError)
 
 
+def _map_error(path: str, exc: BaseException) -> Exception:
+    """The library exception for a SQLite / encoding error raised while using catalog ``path``."""
+    if _is_damage(exc):
+        return _corrupt(path, exc)
+    if isinstance(exc, UnicodeEncodeError):
+        return InvalidArgumentError(f"text is not valid UTF-8 (e.g. a lone surrogate): {exc}")
+    msg = str(exc).lower()
+    if "readonly" in msg or "read-only" in msg or "read only" in msg:
+        return CatalogError(f"catalog {path!r} is read-only (opened read-only, or the file/folder "
+                            f"is not writable): {exc}")
+    if "locked" in msg or "busy" in msg:
+        return CatalogError(f"catalog {path!r} is locked by another connection or process: {exc}")
+    if "unable to open" in msg or "cannot open" in msg:
+        return CatalogError(f"cannot open catalog {path!r} (missing folder, no permission, or not a "
+                            f"file): {exc}")
+    if "closed" in msg:
+        return CatalogError(f"catalog {path!r} is closed: {exc}")
+    if isinstance(exc, sqlite3.IntegrityError):
+        return CatalogError(f"catalog {path!r}: constraint violated: {exc}")
+    return CatalogError(f"catalog {path!r}: database error: {exc}")
+
+
+_MAPPED = (sqlite3.Error, UnicodeError, json.JSONDecodeError)
+
+
+def _close_quietly(con: sqlite3.Connection) -> None:
+    with contextlib.suppress(Exception):
+        con.close()
+
+
+class _ConnHolder:
+    """Owns one thread's connection; closing happens when the holder is collected (thread end)."""
+
+    __slots__ = ("con", "finalizer", "__weakref__")
+
+    def __init__(self, con: sqlite3.Connection):
+        self.con = con
+        self.finalizer = weakref.finalize(self, _close_quietly, con)
+        self.finalizer.atexit = False
+
+
 def _check_file(path: str) -> None:
     """Cheap structural checks before SQLite opens the file: magic header and truncation."""
     try:
         size = os.path.getsize(path)
     except OSError:
-        return  # does not exist yet -> will be created
+        return  # does not exist yet -> will be created (or SQLite reports why it cannot)
+    if os.path.isdir(path):
+        raise CatalogError(f"cannot open catalog {path!r}: it is a directory")
     if size == 0:
         return
-    with open(path, "rb") as fh:
-        header = fh.read(100)
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise CatalogError(f"cannot open catalog {path!r}: {exc}") from exc
     if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
         raise CatalogCorruptError(f"{path!r} is not a valuepix catalog (not an SQLite database)")
     page_size = int.from_bytes(header[16:18], "big")
@@ -127,11 +180,21 @@ class Store:
     """Owns the SQLite file.  All SQL of the catalog lives here."""
 
     def __init__(self, path: str | os.PathLike, *, readonly: bool = False):
-        self.path = os.fspath(path)
+        try:
+            self.path = os.fspath(path)
+            if not isinstance(self.path, str):
+                self.path = os.fsdecode(self.path)
+            if "\x00" in self.path:
+                raise ValueError("embedded NUL character")
+            os.fsencode(self.path)
+        except (TypeError, ValueError) as exc:
+            raise InvalidArgumentError(f"invalid catalog path {path!r}: {exc}") from exc
         self.memory = self.path == ":memory:" or self.path.startswith("file::memory:")
         self.readonly = readonly
         self._local = threading.local()
-        self._conns: list[sqlite3.Connection] = []
+        # weak: a holder (and its connection) dies with its thread; close() closes the live ones
+        self._holders: "weakref.WeakSet[_ConnHolder]" = weakref.WeakSet()
+        self._shared: _ConnHolder | None = None  # the one ":memory:" connection
         self._conns_lock = threading.Lock()
         self._mem_lock = threading.RLock()
         self._closed = False
@@ -142,11 +205,9 @@ class Store:
             self._migrate(con)
             # fail now, not at first use, on a damaged file
             con.execute("SELECT count(*) FROM items").fetchone()
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        except _MAPPED as exc:
             self.close()
-            if isinstance(exc, sqlite3.OperationalError) and not _is_damage(exc):
-                raise
-            raise _corrupt(self.path, exc) from exc
+            raise _map_error(self.path, exc) from exc
         except BaseException:
             self.close()
             raise
@@ -155,28 +216,41 @@ class Store:
     def _connect(self) -> sqlite3.Connection:
         if self._closed:
             raise CatalogError("catalog is closed")
-        con = getattr(self._local, "con", None)
-        if con is not None:
-            return con
-        if self.memory and self._conns:
-            return self._conns[0]
+        holder = self._shared if self.memory else getattr(self._local, "holder", None)
+        if holder is not None:
+            return holder.con
         if self.readonly and not self.memory:
             con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None,
                                   check_same_thread=False, timeout=30)
         else:
             con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-        con.execute("PRAGMA foreign_keys=ON")
-        con.execute("PRAGMA secure_delete=ON")
-        if not self.memory and not self.readonly:
-            mode = con.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            if str(mode).lower() != "wal":  # pragma: no cover - e.g. a network filesystem
-                con.execute("PRAGMA journal_mode=DELETE")
-            con.execute("PRAGMA synchronous=NORMAL")
+        try:
+            con.execute("PRAGMA foreign_keys=ON")
+            con.execute("PRAGMA secure_delete=ON")
+            if not self.memory and not self.readonly:
+                mode = con.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+                if str(mode).lower() != "wal":  # pragma: no cover - e.g. a network filesystem
+                    con.execute("PRAGMA journal_mode=DELETE")
+                con.execute("PRAGMA synchronous=NORMAL")
+        except BaseException:
+            _close_quietly(con)
+            raise
+        holder = _ConnHolder(con)
         with self._conns_lock:
-            self._conns.append(con)
-        if not self.memory:
-            self._local.con = con
+            if self._closed:  # closed by another thread meanwhile
+                holder.finalizer()
+                raise CatalogError("catalog is closed")
+            self._holders.add(holder)
+        if self.memory:
+            self._shared = holder
+        else:
+            self._local.holder = holder
         return con
+
+    def live_connections(self) -> int:
+        """How many SQLite connections this store currently holds open (diagnostics / tests)."""
+        with self._conns_lock:
+            return sum(1 for h in list(self._holders) if h.finalizer.alive)
 
     @contextlib.contextmanager
     def _guard(self):
@@ -191,32 +265,33 @@ class Store:
         with self._guard():
             try:
                 return self._connect().execute(sql, params).fetchall()
-            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-                if _is_damage(exc):
-                    raise _corrupt(self.path, exc) from exc
-                raise
+            except _MAPPED as exc:
+                raise _map_error(self.path, exc) from exc
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any exception)."""
         with self._guard():
-            con = self._connect()
             try:
+                con = self._connect()
                 con.execute("BEGIN IMMEDIATE")
-            except sqlite3.DatabaseError as exc:
-                if isinstance(exc, sqlite3.OperationalError):
-                    raise
-                raise _corrupt(self.path, exc) from exc
+            except _MAPPED as exc:
+                raise _map_error(self.path, exc) from exc
             try:
                 yield con
             except BaseException as exc:
                 with contextlib.suppress(sqlite3.Error):
                     con.execute("ROLLBACK")
-                if _is_damage(exc):
-                    raise _corrupt(self.path, exc) from exc
+                if isinstance(exc, _MAPPED):
+                    raise _map_error(self.path, exc) from exc
                 raise
             else:
-                con.execute("COMMIT")
+                try:
+                    con.execute("COMMIT")
+                except _MAPPED as exc:
+                    with contextlib.suppress(sqlite3.Error):
+                        con.execute("ROLLBACK")
+                    raise _map_error(self.path, exc) from exc
 
     def _migrate(self, con: sqlite3.Connection) -> None:
         version = con.execute("PRAGMA user_version").fetchone()[0]
@@ -249,23 +324,31 @@ class Store:
         """Fold the WAL into the database file and truncate it (best effort while readers run)."""
         if self.memory or self.readonly:
             return
-        with contextlib.suppress(sqlite3.OperationalError):
+        with contextlib.suppress(sqlite3.Error):
             self._connect().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def close(self) -> None:
         if self._closed:
             return
         try:
-            if self._conns and not self.memory and not self.readonly:
-                with contextlib.suppress(sqlite3.Error):
-                    self._conns[0].execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-        finally:
-            self._closed = True
-            with self._conns_lock:
-                for con in self._conns:
+            if not self.memory and not self.readonly:
+                holder = getattr(self._local, "holder", None)
+                if holder is None or not holder.finalizer.alive:
+                    with self._conns_lock:
+                        holder = next((h for h in list(self._holders) if h.finalizer.alive), None)
+                if holder is not None:
                     with contextlib.suppress(sqlite3.Error):
-                        con.close()
-                self._conns.clear()
+                        holder.con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            with self._conns_lock:
+                self._closed = True
+                holders = list(self._holders)
+                self._holders.clear()
+            for h in holders:
+                h.finalizer()  # closes the connection (once)
+            self._shared = None
+            with contextlib.suppress(AttributeError):
+                del self._local.holder
 
     # --- meta ------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
