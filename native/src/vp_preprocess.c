@@ -39,7 +39,6 @@ typedef struct plan {
     int ch_r, ch_g, ch_b; /* channel offsets of R,G,B in the accumulator pixel */
     int transposed;
     int out_w, out_h, out_c;
-    /* per display axis: valid output range, resized length, offset, ROI */
     axis_tab tx, ty;      /* tables along SOURCE x and SOURCE y */
     size_t out_bytes, scratch_bytes;
 } plan;
@@ -67,7 +66,7 @@ static int fmt_info(int fmt, int *bpp, int *yuv) {
     return 0;
 }
 
-/* Number of taps of output r along an axis of source length L resized to R (no table yet). */
+/* Whether an axis of source length L resized to R uses area taps (else bilinear). */
 static int axis_use_area(int L, int R, int interp) {
     if (interp == VP_INTERP_BILINEAR) return 0;
     return L > R; /* AUTO and AREA: area only when shrinking (OpenCV falls back when enlarging) */
@@ -248,7 +247,7 @@ static vp_status make_plan(vp_ctx *ctx, const vp_image *src, const vp_spec *s, p
 
     ax->L = rw; ax->roi0 = rx; ax->N = s->out_width; ax->interp = s->interp;
     ay->L = rh; ay->roi0 = ry; ay->N = s->out_height; ay->interp = s->interp;
-    /* display axis -> source axis flips (see the EXIF table in the header of this file's tests) */
+    /* display axis -> source axis flips (EXIF 2.32; tests/test_main.c exif_map states the table) */
     switch (o) {
     case 1: ax->flip = 0; ay->flip = 0; break;
     case 2: ax->flip = 1; ay->flip = 0; break;
